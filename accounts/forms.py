@@ -1,0 +1,68 @@
+from django import forms
+from django.contrib.auth import authenticate
+from django.contrib.auth.forms import BaseUserCreationForm
+from django.db import transaction
+
+from products.models import NAME_MAX_LENGTH, NAME_MIN_LENGTH, Store
+
+from .models import DUPLICATE_EMAIL_MESSAGE, User
+
+
+class UniqueEmailMixin:
+    """Normalises the email and reports a taken one once, on the field.
+
+    Failing here also keeps the model's own unique checks (the field and the
+    case-insensitive constraint) from repeating the message.
+    """
+
+    def clean_email(self):
+        email = User.objects.normalize_email(self.cleaned_data["email"])
+        if User.objects.exclude(pk=self.instance.pk).filter(email=email).exists():
+            raise forms.ValidationError(DUPLICATE_EMAIL_MESSAGE, code="unique")
+        return email
+
+
+class SignupForm(UniqueEmailMixin, BaseUserCreationForm):
+    """Email, password twice (Django's validators apply) and a store name."""
+
+    store_name = forms.CharField(
+        min_length=NAME_MIN_LENGTH,
+        max_length=NAME_MAX_LENGTH,
+        help_text="Shown at the top of your store. You can change it later.",
+    )
+
+    class Meta:
+        model = User
+        fields = ["email"]
+
+    def save(self):
+        """Create the user and their store: both or neither."""
+        with transaction.atomic():
+            user = super().save()
+            Store.objects.create(owner=user, name=self.cleaned_data["store_name"])
+        return user
+
+
+class LoginForm(forms.Form):
+    """Email and password; `user` is set once they match an active account."""
+
+    email = forms.EmailField(widget=forms.EmailInput(attrs={"autofocus": True}))
+    password = forms.CharField(strip=False, widget=forms.PasswordInput)
+
+    # One message for an unknown email and a wrong password, so the form
+    # does not reveal which addresses have accounts.
+    invalid_login_message = "Please enter a correct email and password."
+
+    def __init__(self, request, *args, **kwargs):
+        self.request = request
+        self.user = None
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        email = self.cleaned_data.get("email")
+        password = self.cleaned_data.get("password")
+        if email and password:
+            self.user = authenticate(self.request, email=email, password=password)
+            if self.user is None:
+                raise forms.ValidationError(self.invalid_login_message, code="invalid_login")
+        return self.cleaned_data

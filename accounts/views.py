@@ -1,0 +1,65 @@
+from django.contrib import messages
+from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
+from django.db import IntegrityError
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from .decorators import anonymous_required
+from .forms import LoginForm, SignupForm
+from .models import DUPLICATE_EMAIL_MESSAGE
+
+
+def _next_url(request):
+    """The `next` the visitor carried here, or "" when it is not safe to follow."""
+    url = request.POST.get(REDIRECT_FIELD_NAME, request.GET.get(REDIRECT_FIELD_NAME, ""))
+    if url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return ""
+
+
+@anonymous_required
+def signup(request):
+    next_url = _next_url(request)
+    if request.method == "POST":
+        form = SignupForm(request.POST)
+        if form.is_valid():
+            try:
+                user = form.save()
+            except IntegrityError:
+                # Another signup with this email committed after our form
+                # checked; the transaction rolled back both rows.
+                form.add_error("email", DUPLICATE_EMAIL_MESSAGE)
+            else:
+                auth_login(request, user)
+                messages.success(request, "Welcome to Yumroad! Your account and store are ready.")
+                return redirect(next_url or "products:index")
+    else:
+        form = SignupForm()
+    return render(request, "accounts/signup.html", {"form": form, "next": next_url})
+
+
+@anonymous_required
+def login(request):
+    next_url = _next_url(request)
+    if request.method == "POST":
+        form = LoginForm(request, request.POST)
+        if form.is_valid():
+            auth_login(request, form.user)
+            messages.success(request, "Logged in successfully.")
+            return redirect(next_url or "products:index")
+    else:
+        form = LoginForm(request)
+    return render(request, "accounts/login.html", {"form": form, "next": next_url})
+
+
+@require_POST
+def logout(request):
+    if request.user.is_authenticated:
+        auth_logout(request)
+        messages.success(request, "You have been logged out.")
+    return redirect("products:index")

@@ -1,0 +1,46 @@
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from accounts.factories import DEFAULT_PASSWORD
+from products.factories import StoreFactory
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Keep uploads made by tests out of the project's media folder."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def user(db):
+    """A creator with a store, as signup makes them."""
+    return StoreFactory(owner__email="creator@example.com").owner
+
+
+@pytest.fixture
+def other_user(db):
+    return StoreFactory(owner__email="someone-else@example.com").owner
+
+
+@pytest.fixture
+def logged_in_client(client, user):
+    """A client logged in the quick way, for tests about other pages."""
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def authenticated_client(db):
+    """A client that logged in through the login form, like the seed's
+    `authenticated_request` fixture."""
+    client = Client()
+    user = StoreFactory(owner__email="form-login@example.com").owner
+    response = client.post(
+        reverse("accounts:login"),
+        {"email": user.email, "password": DEFAULT_PASSWORD},
+        follow=True,
+    )
+    assert response.context["user"] == user
+    return client
