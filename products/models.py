@@ -1,11 +1,34 @@
 from django.conf import settings
-from django.core.validators import MinLengthValidator
+from django.core.validators import FileExtensionValidator, MinLengthValidator
 from django.db import models
+from django.db.models import Count, Prefetch, Q
 from django.urls import reverse
 from django.utils.text import slugify
 
 NAME_MIN_LENGTH = 4
 NAME_MAX_LENGTH = 60
+PICTURE_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "gif"]
+
+
+class StoreQuerySet(models.QuerySet):
+    def with_product_count(self):
+        return self.annotate(product_count=Count("products"))
+
+    def featured(self):
+        """The stores with the most products, for the landing page."""
+        return (
+            self.with_product_count()
+            .filter(product_count__gt=0)
+            .select_related("owner")
+            .order_by("-product_count", "name")
+        )
+
+    def with_newest_products(self, count=3):
+        """Each store's `count` newest products as `newest_products`, in one query."""
+        newest = Product.objects.order_by("-created_at", "-pk")[:count]
+        return self.prefetch_related(
+            Prefetch("products", queryset=newest, to_attr="newest_products")
+        )
 
 
 class Store(models.Model):
@@ -20,8 +43,10 @@ class Store(models.Model):
     slug = models.SlugField(max_length=80, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    objects = StoreQuerySet.as_manager()
+
     class Meta:
-        ordering = ["name"]
+        ordering = ["name", "pk"]
 
     def __str__(self):
         return self.name
@@ -43,13 +68,31 @@ class Store(models.Model):
 
 
 class ProductQuerySet(models.QuerySet):
+    SORTS = {
+        "newest": ["-created_at", "-pk"],
+        "price": ["price_cents", "-pk"],
+        "-price": ["-price_cents", "-pk"],
+    }
+
     def owned_by(self, user):
         """Products of the user's store; empty for anyone without one."""
         return self.filter(store__owner_id=user.pk)
 
     def for_listing(self):
         """Newest first, with the store each card shows, in one query."""
-        return self.select_related("store").order_by("-created_at", "-pk")
+        return self.select_related("store").order_by(*self.SORTS["newest"])
+
+    def search(self, text):
+        """Products whose name or description contains `text`, any case."""
+        if not text:
+            return self
+        return self.filter(Q(name__icontains=text) | Q(description__icontains=text))
+
+    def sorted_by(self, sort):
+        """Order by one of SORTS' keys; anything else keeps the current order."""
+        if sort not in self.SORTS:
+            return self
+        return self.order_by(*self.SORTS[sort])
 
 
 class Product(models.Model):
@@ -59,6 +102,11 @@ class Product(models.Model):
     )
     description = models.TextField(blank=True)
     price_cents = models.PositiveIntegerField("price (cents)", default=0)
+    picture = models.ImageField(
+        upload_to="products/%Y/%m/",
+        blank=True,
+        validators=[FileExtensionValidator(PICTURE_EXTENSIONS)],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -66,6 +114,12 @@ class Product(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The catalog's orders: newest first, by price, and per store.
+            models.Index(fields=["-created_at", "-id"], name="product_newest_idx"),
+            models.Index(fields=["price_cents", "-id"], name="product_price_idx"),
+            models.Index(fields=["store", "-created_at", "-id"], name="product_store_newest_idx"),
+        ]
 
     def __str__(self):
         return self.name

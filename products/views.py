@@ -1,14 +1,30 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
-from .forms import ProductForm
-from .models import Product
+from .decorators import store_required
+from .forms import ProductForm, ProductSearchForm, StoreForm
+from .models import Product, Store
+
+PRODUCTS_PER_PAGE = 12
+STORES_PER_PAGE = 12
+
+
+def _page(request, queryset, per_page):
+    """The requested page; a missing, bad or out-of-range number gives a valid one."""
+    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 def index(request):
-    products = Product.objects.for_listing()
-    return render(request, "products/index.html", {"products": products})
+    search = ProductSearchForm(request.GET)
+    products = search.filter(Product.objects.for_listing())
+    return render(
+        request,
+        "products/index.html",
+        {"search": search, "page_obj": _page(request, products, PRODUCTS_PER_PAGE)},
+    )
 
 
 def detail(request, pk):
@@ -16,10 +32,10 @@ def detail(request, pk):
     return render(request, "products/detail.html", {"product": product})
 
 
-@login_required
+@store_required
 def create(request):
     if request.method == "POST":
-        form = ProductForm(request.POST)
+        form = ProductForm(request.POST, request.FILES)
         if form.is_valid():
             product = form.save(commit=False)
             product.store = request.user.store
@@ -29,3 +45,64 @@ def create(request):
     else:
         form = ProductForm()
     return render(request, "products/product_form.html", {"form": form})
+
+
+@login_required
+def edit(request, pk):
+    # Someone else's product gives a 404, which hides that it exists.
+    product = get_object_or_404(Product.objects.owned_by(request.user), pk=pk)
+    if request.method == "POST":
+        form = ProductForm(request.POST, request.FILES, instance=product)
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Product updated.")
+            return redirect(product)
+    else:
+        form = ProductForm(instance=product)
+    return render(request, "products/product_form.html", {"form": form, "product": product})
+
+
+@require_POST
+@login_required
+def delete(request, pk):
+    product = get_object_or_404(
+        Product.objects.owned_by(request.user).select_related("store"), pk=pk
+    )
+    product.delete()
+    messages.success(request, f"Product “{product.name}” deleted.")
+    return redirect(product.store)
+
+
+def store_index(request):
+    stores = Store.objects.with_newest_products()
+    return render(
+        request, "products/store_index.html", {"page_obj": _page(request, stores, STORES_PER_PAGE)}
+    )
+
+
+def store_detail(request, slug):
+    store = get_object_or_404(Store, slug=slug)
+    products = store.products.for_listing()
+    return render(
+        request,
+        "products/store_detail.html",
+        {
+            "store": store,
+            "is_owner": store.owner_id == request.user.pk,
+            "page_obj": _page(request, products, PRODUCTS_PER_PAGE),
+        },
+    )
+
+
+@login_required
+def store_edit(request, slug):
+    store = get_object_or_404(Store, slug=slug, owner=request.user)
+    if request.method == "POST":
+        form = StoreForm(request.POST, instance=store)
+        if form.is_valid():
+            form.save()
+            messages.success(request, "Store updated.")
+            return redirect(store)
+    else:
+        form = StoreForm(instance=store)
+    return render(request, "products/store_form.html", {"form": form, "store": store})

@@ -1,11 +1,20 @@
 from django.shortcuts import render
 
-from products.models import Product
+from products.models import Product, Store
+
+FEATURED_STORES = 6
+NEWEST_PRODUCTS = 8
 
 
 def home(request):
-    products = Product.objects.for_listing()[:8]
-    return render(request, "home.html", {"products": products})
+    return render(
+        request,
+        "home.html",
+        {
+            "stores": Store.objects.featured()[:FEATURED_STORES],
+            "products": Product.objects.for_listing()[:NEWEST_PRODUCTS],
+        },
+    )
 
 
 def csrf_failure(request, reason=""):
