@@ -18,6 +18,7 @@ $(STAMP): requirements.txt | $(BIN)/python
 
 run: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo --if-empty
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 lint: $(STAMP)
