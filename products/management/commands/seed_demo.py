@@ -13,6 +13,7 @@ from products.models import Product, Store
 
 DEMO_DOMAIN = "demo.yumroad.test"
 DEMO_PASSWORD = "tasty-pastries-42"
+DEMO_LOGIN = f"demo1@{DEMO_DOMAIN}"
 PICTURES = 12
 BATCH = 500
 
@@ -51,6 +52,7 @@ class Command(BaseCommand):
             raise CommandError("--stores must be at least 1 and --products at least 0.")
         if if_empty and User.objects.exists():
             self.stdout.write("The database already has users; no demo data added.")
+            self._print_login()
             return
 
         pictures = self._pictures()
@@ -67,7 +69,11 @@ class Command(BaseCommand):
                 f"({Product.objects.filter(store__in=demo_stores).count()} in the demo stores)."
             )
         )
-        self.stdout.write(f"Log in as demo1@{DEMO_DOMAIN} with the password {DEMO_PASSWORD}")
+        self._print_login()
+
+    def _print_login(self):
+        if User.objects.filter(email=DEMO_LOGIN).exists():
+            self.stdout.write(f"Demo login: {DEMO_LOGIN} / {DEMO_PASSWORD}")
 
     def _store(self, number):
         email = f"demo{number}@{DEMO_DOMAIN}"
