@@ -8,3 +8,6 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Tests run with DEBUG off but without collectstatic: look files up on
+# request, as in development, instead of warning that STATIC_ROOT is missing.
+WHITENOISE_AUTOREFRESH = True
