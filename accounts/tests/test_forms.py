@@ -1,0 +1,148 @@
+import pytest
+
+from accounts.factories import DEFAULT_PASSWORD, UserFactory
+from accounts.forms import LoginForm, SignupForm
+from accounts.models import DUPLICATE_EMAIL_MESSAGE, User
+from products.models import Store
+
+pytestmark = pytest.mark.django_db
+
+
+def signup_data(**overrides):
+    return {
+        "email": "new@example.com",
+        "password1": DEFAULT_PASSWORD,
+        "password2": DEFAULT_PASSWORD,
+        "store_name": "New Things",
+        **overrides,
+    }
+
+
+def test_signup_form_saves_a_user_and_their_store():
+    form = SignupForm(signup_data())
+    assert form.is_valid(), form.errors
+
+    user = form.save()
+
+    assert User.objects.get() == user
+    assert user.check_password(DEFAULT_PASSWORD)
+    assert Store.objects.get().owner == user
+    assert user.store.name == "New Things"
+
+
+def test_signup_form_normalises_the_email():
+    form = SignupForm(signup_data(email="  New@Example.COM "))
+
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["email"] == "new@example.com"
+    assert form.save().email == "new@example.com"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "code"),
+    [
+        ({"email": ""}, "email", "required"),
+        ({"email": "not-an-email"}, "email", "invalid"),
+        ({"password2": "another-horse-battery"}, "password2", "password_mismatch"),
+        ({"password1": "password", "password2": "password"}, "password2", "password_too_common"),
+        (
+            {"password1": "83749261", "password2": "83749261"},
+            "password2",
+            "password_entirely_numeric",
+        ),
+        ({"password1": "Xy7!pq", "password2": "Xy7!pq"}, "password2", "password_too_short"),
+        ({"store_name": ""}, "store_name", "required"),
+        ({"store_name": "abc"}, "store_name", "min_length"),
+        ({"store_name": "x" * 61}, "store_name", "max_length"),
+    ],
+    ids=[
+        "blank-email",
+        "malformed-email",
+        "mismatched-passwords",
+        "common-password",
+        "numeric-password",
+        "short-password",
+        "blank-store-name",
+        "short-store-name",
+        "long-store-name",
+    ],
+)
+def test_signup_form_rejects_bad_input_on_the_field(overrides, field, code):
+    form = SignupForm(signup_data(**overrides))
+
+    assert not form.is_valid()
+    assert form.has_error(field, code), form.errors.as_data()
+
+
+@pytest.mark.parametrize("name", ["abcd", "x" * 60])
+def test_signup_form_accepts_store_names_at_the_length_limits(name):
+    assert SignupForm(signup_data(store_name=name)).is_valid()
+
+
+def test_signup_form_reports_an_email_taken_in_another_case_once(user):
+    form = SignupForm(signup_data(email=user.email.upper()))
+
+    assert not form.is_valid()
+    assert form.errors == {"email": [DUPLICATE_EMAIL_MESSAGE]}
+
+
+def test_login_form_accepts_a_matching_email_and_password(rf):
+    user = UserFactory(email="login@example.com")
+
+    form = LoginForm(rf.post("/"), {"email": " Login@Example.com ", "password": DEFAULT_PASSWORD})
+
+    assert form.is_valid(), form.errors
+    assert form.user == user
+
+
+@pytest.mark.parametrize(
+    ("email", "password"),
+    [
+        ("login@example.com", "wrong-horse-battery-staple"),
+        ("nobody@example.com", DEFAULT_PASSWORD),
+    ],
+    ids=["wrong-password", "unknown-email"],
+)
+def test_login_form_gives_one_message_for_wrong_password_and_unknown_email(rf, email, password):
+    UserFactory(email="login@example.com")
+
+    form = LoginForm(rf.post("/"), {"email": email, "password": password})
+
+    assert not form.is_valid()
+    assert form.user is None
+    assert form.non_field_errors() == [LoginForm.invalid_login_message]
+    assert form.has_error("__all__", "invalid_login")
+
+
+def test_login_form_rejects_an_inactive_user(rf):
+    UserFactory(email="gone@example.com", is_active=False)
+
+    form = LoginForm(rf.post("/"), {"email": "gone@example.com", "password": DEFAULT_PASSWORD})
+
+    assert not form.is_valid()
+    assert form.user is None
+    assert form.non_field_errors() == [LoginForm.invalid_login_message]
+
+
+def test_login_form_keeps_spaces_inside_the_password(rf):
+    UserFactory(email="spaces@example.com", password=" spaced out password ")
+
+    form = LoginForm(
+        rf.post("/"), {"email": "spaces@example.com", "password": " spaced out password "}
+    )
+
+    assert form.is_valid(), form.errors
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({"email": "", "password": DEFAULT_PASSWORD}, "email"),
+        ({"email": "login@example.com", "password": ""}, "password"),
+    ],
+)
+def test_login_form_requires_email_and_password(rf, data, field):
+    form = LoginForm(rf.post("/"), data)
+
+    assert not form.is_valid()
+    assert form.has_error(field, "required")

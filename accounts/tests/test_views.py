@@ -1,0 +1,682 @@
+import re
+from html import unescape
+from unittest import mock
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.contrib.auth import SESSION_KEY
+from django.contrib.messages import get_messages
+from django.db import IntegrityError
+from django.test import Client
+from django.urls import reverse
+from django.utils.html import escape
+from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
+
+from accounts.factories import DEFAULT_PASSWORD, UserFactory
+from accounts.forms import LoginForm, SignupForm
+from accounts.models import DUPLICATE_EMAIL_MESSAGE, User
+from products.models import Store
+
+pytestmark = pytest.mark.django_db
+
+NEW_PASSWORD = "purple-monkey-dishwasher-42"
+UNSAFE_NEXT_URLS = [
+    "https://evil.example/",
+    "//evil.example",
+    "/\\evil.example",
+    "javascript:alert(1)",
+]
+
+
+def messages_of(response):
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def session_user_id(client):
+    """The id of the user the client's session is logged in as, or None."""
+    user_id = client.session.get(SESSION_KEY)
+    return int(user_id) if user_id is not None else None
+
+
+def signup_data(**overrides):
+    return {
+        "email": "new@example.com",
+        "password1": DEFAULT_PASSWORD,
+        "password2": DEFAULT_PASSWORD,
+        "store_name": "New Things",
+        **overrides,
+    }
+
+
+def post_signup(client, **overrides):
+    return client.post(reverse("accounts:signup"), signup_data(**overrides))
+
+
+def post_login(client, email, password=DEFAULT_PASSWORD, **extra):
+    return client.post(reverse("accounts:login"), {"email": email, "password": password, **extra})
+
+
+def assert_field_error_shown(response, field, code):
+    """A 200 re-render whose form has the error on `field`, shown on the page."""
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.has_error(field, code), form.errors.as_data()
+    for message in form.errors[field]:
+        assertContains(response, escape(message))
+
+
+def link_query(response, path):
+    """The query of the page's own link to `path` (not the navbar's), decoded."""
+    main = re.search(r"<main\b.*?</main>", response.content.decode(), re.S)[0]
+    match = re.search(rf'href="({re.escape(path)}[^"]*)"', main)
+    assert match, f"no link to {path}"
+    return parse_qs(urlsplit(unescape(match[1])).query)
+
+
+# Signup
+
+
+def test_signup_page_shows_the_form(client):
+    response = client.get(reverse("accounts:signup"))
+
+    assert response.status_code == 200
+    assert isinstance(response.context["form"], SignupForm)
+    assertContains(response, 'name="store_name"')
+
+
+def test_signup_creates_user_and_store_logs_in_and_redirects_to_products(client):
+    response = post_signup(client)
+
+    assertRedirects(response, reverse("products:index"), fetch_redirect_response=False)
+    user = User.objects.get()
+    assert user.email == "new@example.com"
+    assert user.check_password(DEFAULT_PASSWORD)
+    store = Store.objects.get()
+    assert store.owner == user
+    assert store.name == "New Things"
+    assert session_user_id(client) == user.pk
+    assert messages_of(response) == ["Welcome to Yumroad! Your account and store are ready."]
+
+
+def test_signup_success_message_is_shown_on_the_products_page(client):
+    response = client.post(reverse("accounts:signup"), signup_data(), follow=True)
+
+    assert response.redirect_chain == [(reverse("products:index"), 302)]
+    assertContains(response, "Your account and store are ready.")
+    assertContains(response, "new@example.com")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "code"),
+    [
+        ({"email": ""}, "email", "required"),
+        ({"email": "not-an-email"}, "email", "invalid"),
+        ({"email": "user@"}, "email", "invalid"),
+        ({"password2": "another-horse-battery"}, "password2", "password_mismatch"),
+        ({"password1": "", "password2": ""}, "password1", "required"),
+        ({"password1": "password", "password2": "password"}, "password2", "password_too_common"),
+        (
+            {"password1": "83749261", "password2": "83749261"},
+            "password2",
+            "password_entirely_numeric",
+        ),
+        ({"password1": "Xy7!pq", "password2": "Xy7!pq"}, "password2", "password_too_short"),
+        ({"store_name": ""}, "store_name", "required"),
+        ({"store_name": "abc"}, "store_name", "min_length"),
+        ({"store_name": "x" * 61}, "store_name", "max_length"),
+    ],
+    ids=[
+        "blank-email",
+        "malformed-email",
+        "email-without-domain",
+        "mismatched-passwords",
+        "blank-password",
+        "common-password",
+        "numeric-password",
+        "short-password",
+        "blank-store-name",
+        "short-store-name",
+        "long-store-name",
+    ],
+)
+def test_signup_with_bad_input_rerenders_with_field_error_and_saves_nothing(
+    client, overrides, field, code
+):
+    response = post_signup(client, **overrides)
+
+    assert_field_error_shown(response, field, code)
+    assertContains(response, 'name="email"')
+    assert User.objects.count() == 0
+    assert Store.objects.count() == 0
+    assert session_user_id(client) is None
+
+
+def test_signup_with_an_email_taken_in_another_case_shows_the_error_once(client, user):
+    response = post_signup(client, email="  " + user.email.upper())
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"email": [DUPLICATE_EMAIL_MESSAGE]}
+    assertContains(response, DUPLICATE_EMAIL_MESSAGE, count=1)
+    assert User.objects.count() == 1
+    assert Store.objects.count() == 1
+
+
+def test_signup_race_on_the_same_email_shows_the_field_error_not_a_500(client, monkeypatch):
+    """Another signup commits the email after this form checked it."""
+    original_save = SignupForm.save
+
+    def save_after_a_competitor(form):
+        UserFactory(email="racer@example.com")
+        return original_save(form)
+
+    monkeypatch.setattr(SignupForm, "save", save_after_a_competitor)
+
+    response = post_signup(client, email="Racer@Example.com")
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {"email": [DUPLICATE_EMAIL_MESSAGE]}
+    assertContains(response, DUPLICATE_EMAIL_MESSAGE, count=1)
+    assert User.objects.get().email == "racer@example.com"
+    assert Store.objects.count() == 0
+    assert session_user_id(client) is None
+
+
+def test_signup_saves_no_user_when_the_store_cannot_be_saved(client):
+    with mock.patch("products.models.Store.save", side_effect=IntegrityError):
+        response = post_signup(client)
+
+    assert response.status_code == 200
+    assertContains(response, DUPLICATE_EMAIL_MESSAGE, count=1)
+    assert User.objects.count() == 0
+    assert Store.objects.count() == 0
+    assert session_user_id(client) is None
+
+
+def test_signup_gives_stores_with_the_same_name_different_slugs(client, user):
+    user.store.name = "Same Name"
+    user.store.save()
+
+    response = post_signup(client, store_name="Same Name")
+
+    assert response.status_code == 302
+    new_store = User.objects.get(email="new@example.com").store
+    assert new_store.slug != user.store.slug
+
+
+# Login
+
+
+def test_login_page_shows_the_form(client):
+    response = client.get(reverse("accounts:login"))
+
+    assert response.status_code == 200
+    assert isinstance(response.context["form"], LoginForm)
+
+
+def test_login_logs_in_and_redirects_to_products(client, user):
+    response = post_login(client, user.email)
+
+    assertRedirects(response, reverse("products:index"), fetch_redirect_response=False)
+    assert session_user_id(client) == user.pk
+    assert messages_of(response) == ["Logged in successfully."]
+
+
+def test_login_success_message_is_shown_on_the_products_page(client, user):
+    response = client.post(
+        reverse("accounts:login"),
+        {"email": user.email, "password": DEFAULT_PASSWORD},
+        follow=True,
+    )
+
+    assert response.redirect_chain == [(reverse("products:index"), 302)]
+    assertContains(response, "Logged in successfully.")
+
+
+def test_login_matches_the_email_in_any_case_with_surrounding_spaces(client, user):
+    response = post_login(client, "  CREATOR@Example.com  ")
+
+    assert response.status_code == 302
+    assert session_user_id(client) == user.pk
+
+
+@pytest.mark.parametrize(
+    ("email", "password"),
+    [
+        ("creator@example.com", "wrong-horse-battery-staple"),
+        ("nobody@example.com", DEFAULT_PASSWORD),
+    ],
+    ids=["wrong-password", "unknown-email"],
+)
+def test_login_failure_gives_the_same_message_for_wrong_password_and_unknown_email(
+    client, user, email, password
+):
+    response = post_login(client, email, password)
+
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [
+        "Please enter a correct email and password."
+    ]
+    assertContains(response, "Please enter a correct email and password.", count=1)
+    assert session_user_id(client) is None
+
+
+def test_login_refuses_an_inactive_user(client):
+    UserFactory(email="gone@example.com", is_active=False)
+
+    response = post_login(client, "gone@example.com")
+
+    assertContains(response, "Please enter a correct email and password.")
+    assert session_user_id(client) is None
+
+
+@pytest.mark.parametrize("field", ["email", "password"])
+def test_login_requires_email_and_password(client, user, field):
+    data = {"email": user.email, "password": DEFAULT_PASSWORD, field: ""}
+
+    response = client.post(reverse("accounts:login"), data)
+
+    assert_field_error_shown(response, field, "required")
+    assert session_user_id(client) is None
+
+
+def test_login_rotates_the_session_key(client, user):
+    key_before = client.session.session_key
+    assert key_before
+
+    post_login(client, user.email)
+
+    assert session_user_id(client) == user.pk
+    assert client.session.session_key != key_before
+
+
+def test_login_records_the_last_login(client, user):
+    assert user.last_login is None
+
+    post_login(client, user.email)
+
+    user.refresh_from_db()
+    assert user.last_login is not None
+
+
+# next: honoured, carried between the two pages, never off-site
+
+
+def test_login_redirects_to_next_url(client, user):
+    response = post_login(client, user.email, next="/products/create/")
+
+    assertRedirects(response, "/products/create/", fetch_redirect_response=False)
+
+
+def test_signup_redirects_to_next_url(client):
+    response = post_signup(client, next="/products/create/")
+
+    assertRedirects(response, "/products/create/", fetch_redirect_response=False)
+    assert User.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("page", "other_page"),
+    [("accounts:login", "accounts:signup"), ("accounts:signup", "accounts:login")],
+)
+def test_next_is_kept_in_the_form_and_the_link_to_the_other_page(client, page, other_page):
+    response = client.get(reverse(page), {"next": "/products/create/"})
+
+    assertContains(
+        response, '<input type="hidden" name="next" value="/products/create/">', html=True
+    )
+    assert link_query(response, reverse(other_page)) == {"next": ["/products/create/"]}
+
+
+def test_next_with_its_own_query_survives_the_link_between_pages(client):
+    next_url = "/products/?q=soap&page=2"
+
+    response = client.get(reverse("accounts:login"), {"next": next_url})
+
+    assert link_query(response, reverse("accounts:signup")) == {"next": [next_url]}
+
+
+@pytest.mark.parametrize("page", ["accounts:login", "accounts:signup"])
+def test_pages_without_next_link_to_each_other_plainly(client, page):
+    response = client.get(reverse(page))
+
+    assertNotContains(response, "?next=")
+    assertContains(response, '<input type="hidden" name="next" value="">', html=True)
+
+
+@pytest.mark.parametrize("next_url", UNSAFE_NEXT_URLS)
+@pytest.mark.parametrize("page", ["accounts:login", "accounts:signup"])
+def test_unsafe_next_is_not_carried_on_the_page(client, page, next_url):
+    response = client.get(reverse(page), {"next": next_url})
+
+    assert response.status_code == 200
+    assert response.context["next"] == ""
+    assertNotContains(response, "evil.example")
+    assertNotContains(response, "javascript:")
+
+
+@pytest.mark.parametrize("next_url", UNSAFE_NEXT_URLS)
+def test_login_ignores_an_unsafe_next_url(client, user, next_url):
+    response = post_login(client, user.email, next=next_url)
+
+    assertRedirects(response, reverse("products:index"), fetch_redirect_response=False)
+    assert session_user_id(client) == user.pk
+
+
+@pytest.mark.parametrize("next_url", UNSAFE_NEXT_URLS)
+def test_signup_ignores_an_unsafe_next_url(client, next_url):
+    response = post_signup(client, next=next_url)
+
+    assertRedirects(response, reverse("products:index"), fetch_redirect_response=False)
+    assert User.objects.count() == 1
+
+
+@pytest.mark.parametrize("next_url", UNSAFE_NEXT_URLS)
+def test_login_ignores_an_unsafe_next_url_in_the_query_string(client, user, next_url):
+    response = client.post(
+        f"{reverse('accounts:login')}?next={next_url}",
+        {"email": user.email, "password": DEFAULT_PASSWORD},
+    )
+
+    assertRedirects(response, reverse("products:index"), fetch_redirect_response=False)
+
+
+def test_login_required_page_sends_anonymous_visitor_to_login_with_next(client):
+    response = client.get(reverse("products:create"))
+
+    assertRedirects(response, "/accounts/login/?next=/products/create/")
+
+
+def test_login_with_next_from_login_required_lands_on_the_wanted_page(client, user):
+    login_url = client.get(reverse("products:create")).url
+
+    response = client.post(
+        login_url,
+        {"email": user.email, "password": DEFAULT_PASSWORD, "next": "/products/create/"},
+        follow=True,
+    )
+
+    assert response.redirect_chain == [("/products/create/", 302)]
+    assert response.status_code == 200
+    assert response.request["PATH_INFO"] == "/products/create/"
+
+
+# Logout
+
+
+def test_logout_get_is_not_allowed(logged_in_client, user):
+    response = logged_in_client.get(reverse("accounts:logout"))
+
+    assert response.status_code == 405
+    assert session_user_id(logged_in_client) == user.pk
+
+
+def test_logout_logs_out_and_redirects_to_products(logged_in_client):
+    response = logged_in_client.post(reverse("accounts:logout"))
+
+    assertRedirects(response, reverse("products:index"), fetch_redirect_response=False)
+    assert session_user_id(logged_in_client) is None
+    assert messages_of(response) == ["You have been logged out."]
+
+
+def test_logout_after_form_login_logs_out(authenticated_client):
+    response = authenticated_client.post(reverse("accounts:logout"), follow=True)
+
+    assertContains(response, "You have been logged out.")
+    assert not response.context["user"].is_authenticated
+
+
+def test_logout_by_anonymous_visitor_just_redirects(client):
+    response = client.post(reverse("accounts:logout"), follow=True)
+
+    assert response.redirect_chain == [(reverse("products:index"), 302)]
+    assert response.status_code == 200
+    assertNotContains(response, "You have been logged out.")
+
+
+def test_logout_without_csrf_token_is_refused_and_keeps_the_user_logged_in(user):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+
+    response = client.post(reverse("accounts:logout"))
+
+    assert response.status_code == 403
+    assert session_user_id(client) == user.pk
+
+
+def test_logout_with_csrf_token_from_the_navbar_logs_out(user):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    client.get(reverse("home"))
+
+    response = client.post(
+        reverse("accounts:logout"),
+        {"csrfmiddlewaretoken": client.cookies["csrftoken"].value},
+    )
+
+    assert response.status_code == 302
+    assert session_user_id(client) is None
+
+
+# Already logged in
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+@pytest.mark.parametrize("page", ["accounts:login", "accounts:signup"])
+def test_logged_in_user_opening_login_or_signup_is_sent_to_products(
+    logged_in_client, user, other_user, page, method
+):
+    data = {"email": other_user.email, "password": DEFAULT_PASSWORD} if method == "post" else {}
+
+    response = getattr(logged_in_client, method)(reverse(page), data)
+
+    assertRedirects(response, reverse("products:index"), fetch_redirect_response=False)
+    assert messages_of(response) == ["You are already logged in."]
+    assert session_user_id(logged_in_client) == user.pk
+    assert User.objects.count() == 2
+
+
+# Navbar
+
+
+def navbar(response):
+    match = re.search(r"<nav\b.*?</nav>", response.content.decode(), re.S)
+    assert match, "no navbar"
+    return match[0]
+
+
+def test_navbar_shows_email_and_logout_form_when_logged_in(logged_in_client, user):
+    nav = navbar(logged_in_client.get(reverse("home")))
+
+    assert user.email in nav
+    form = re.search(r"<form\b([^>]*)>(.*?)</form>", nav, re.S)
+    assert form, "no logout form"
+    attributes, inside = form.groups()
+    assert 'method="post"' in attributes
+    assert f'action="{reverse("accounts:logout")}"' in attributes
+    assert 'name="csrfmiddlewaretoken"' in inside
+    assert ">Log in<" not in nav
+    assert ">Sign up<" not in nav
+
+
+def test_navbar_shows_login_and_signup_links_when_logged_out(client):
+    nav = navbar(client.get(reverse("home")))
+
+    assert f'href="{reverse("accounts:login")}">Log in<' in nav
+    assert re.search(rf'href="{reverse("accounts:signup")}">\s*Sign up\s*<', nav)
+    assert reverse("accounts:logout") not in nav
+
+
+# Password change and reset
+
+
+def test_password_change_requires_login(client):
+    url = reverse("accounts:password_change")
+
+    response = client.get(url)
+
+    assertRedirects(response, f"{reverse('accounts:login')}?next={url}")
+
+
+def test_password_change_sets_the_new_password_and_keeps_the_user_logged_in(logged_in_client, user):
+    response = logged_in_client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": DEFAULT_PASSWORD,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+    )
+
+    assertRedirects(response, reverse("accounts:password_change_done"))
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
+    assert logged_in_client.get(reverse("home")).context["user"] == user
+
+
+def test_password_change_with_wrong_old_password_changes_nothing(logged_in_client, user):
+    response = logged_in_client.post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": "wrong-horse-battery-staple",
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+    )
+
+    assert_field_error_shown(response, "old_password", "password_incorrect")
+    user.refresh_from_db()
+    assert user.check_password(DEFAULT_PASSWORD)
+
+
+def reset_link(message):
+    match = re.search(
+        r"https?://testserver(/accounts/password/reset/(?P<uidb64>[^/\s]+)/(?P<token>[^/\s]+)/)",
+        message.body,
+    )
+    assert match, message.body
+    return match[1]
+
+
+def test_password_reset_emails_a_link_that_sets_a_new_password(client, user, mailoutbox):
+    response = client.post(reverse("accounts:password_reset"), {"email": "Creator@Example.com"})
+
+    assertRedirects(response, reverse("accounts:password_reset_done"))
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].to == [user.email]
+
+    response = client.get(reset_link(mailoutbox[0]), follow=True)
+    assert response.status_code == 200
+    assert response.context["validlink"]
+    set_password_url = response.redirect_chain[-1][0]
+
+    response = client.post(
+        set_password_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    )
+    assertRedirects(response, reverse("accounts:password_reset_complete"))
+
+    response = post_login(client, user.email, NEW_PASSWORD)
+    assert response.status_code == 302
+    assert session_user_id(client) == user.pk
+
+
+def test_password_reset_link_works_only_once(client, user, mailoutbox):
+    client.post(reverse("accounts:password_reset"), {"email": user.email})
+    link = reset_link(mailoutbox[0])
+    set_password_url = client.get(link).url
+    client.post(set_password_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+
+    response = client.get(link, follow=True)
+
+    assert response.status_code == 200
+    assert not response.context["validlink"]
+
+
+def test_password_reset_for_unknown_email_shows_done_page_and_sends_nothing(
+    client, user, mailoutbox
+):
+    response = client.post(
+        reverse("accounts:password_reset"), {"email": "nobody@example.com"}, follow=True
+    )
+
+    assert response.redirect_chain == [(reverse("accounts:password_reset_done"), 302)]
+    assertContains(response, "Check your email")
+    assert mailoutbox == []
+
+
+# Bad input never gives a 500
+
+LONG_EMAIL = "a" * (10_000 - len("@example.com")) + "@example.com"
+LONG_PASSWORD = "long-pass" * 555 + "words"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "error_field"),
+    [
+        ({"email": LONG_EMAIL}, "email"),
+        ({"password1": LONG_PASSWORD, "password2": LONG_PASSWORD}, None),
+        ({"password1": LONG_PASSWORD, "password2": LONG_PASSWORD[:-1]}, "password2"),
+        ({"email": "nul\x00@example.com"}, "email"),
+        (
+            {"password1": "correct\x00horse-battery", "password2": "correct\x00horse-battery"},
+            "password1",
+        ),
+        ({"store_name": "Null\x00 Store"}, "store_name"),
+        ({"email": "\U0001f600@example.com"}, "email"),
+        ({"password1": "\U0001f600" * 10, "password2": "\U0001f600" * 10}, None),
+        ({"store_name": "Emoji \U0001f600 Shop"}, None),
+        ({"store_name": "\U0001f600" * 4}, None),
+        ({"store_name": "\U0001f600" * 61}, "store_name"),
+    ],
+    ids=[
+        "10000-char-email",
+        "5000-char-password",
+        "5000-char-password-mismatched",
+        "nul-in-email",
+        "nul-in-password",
+        "nul-in-store-name",
+        "emoji-email",
+        "emoji-password",
+        "emoji-in-store-name",
+        "emoji-only-store-name",
+        "too-many-emoji-store-name",
+    ],
+)
+def test_signup_handles_hostile_input_without_a_500(client, overrides, error_field):
+    response = post_signup(client, **overrides)
+
+    if error_field is None:
+        assert response.status_code == 302
+        assert User.objects.count() == 1
+        assert Store.objects.get().slug
+    else:
+        assert response.status_code == 200
+        assert error_field in response.context["form"].errors
+        assert User.objects.count() == 0
+        assert Store.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("email", "password", "error_field"),
+    [
+        (LONG_EMAIL, DEFAULT_PASSWORD, "email"),
+        ("creator@example.com", LONG_PASSWORD, "__all__"),
+        ("nul\x00@example.com", DEFAULT_PASSWORD, "email"),
+        ("creator@example.com", "correct-horse\x00battery-staple", "password"),
+        ("\U0001f600@example.com", DEFAULT_PASSWORD, "email"),
+        ("creator@example.com", "\U0001f600" * 10, "__all__"),
+    ],
+    ids=[
+        "10000-char-email",
+        "5000-char-password",
+        "nul-in-email",
+        "nul-in-password",
+        "emoji-email",
+        "emoji-password",
+    ],
+)
+def test_login_handles_hostile_input_without_a_500(client, user, email, password, error_field):
+    response = post_login(client, email, password)
+
+    assert response.status_code == 200
+    assert error_field in response.context["form"].errors
+    assert session_user_id(client) is None
