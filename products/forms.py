@@ -28,7 +28,7 @@ class ProductForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.initial.setdefault("price", Decimal(self.instance.price_cents) / 100)
+            self.initial.setdefault("price", Decimal(self.instance.price_cents).scaleb(-2))
 
     def clean_picture(self):
         picture = self.cleaned_data["picture"]
