@@ -38,42 +38,6 @@ def test_signup_form_normalises_the_email():
     assert form.save().email == "new@example.com"
 
 
-@pytest.mark.parametrize(
-    ("overrides", "field", "code"),
-    [
-        ({"email": ""}, "email", "required"),
-        ({"email": "not-an-email"}, "email", "invalid"),
-        ({"password2": "another-horse-battery"}, "password2", "password_mismatch"),
-        ({"password1": "password", "password2": "password"}, "password2", "password_too_common"),
-        (
-            {"password1": "83749261", "password2": "83749261"},
-            "password2",
-            "password_entirely_numeric",
-        ),
-        ({"password1": "Xy7!pq", "password2": "Xy7!pq"}, "password2", "password_too_short"),
-        ({"store_name": ""}, "store_name", "required"),
-        ({"store_name": "abc"}, "store_name", "min_length"),
-        ({"store_name": "x" * 61}, "store_name", "max_length"),
-    ],
-    ids=[
-        "blank-email",
-        "malformed-email",
-        "mismatched-passwords",
-        "common-password",
-        "numeric-password",
-        "short-password",
-        "blank-store-name",
-        "short-store-name",
-        "long-store-name",
-    ],
-)
-def test_signup_form_rejects_bad_input_on_the_field(overrides, field, code):
-    form = SignupForm(signup_data(**overrides))
-
-    assert not form.is_valid()
-    assert form.has_error(field, code), form.errors.as_data()
-
-
 @pytest.mark.parametrize("name", ["abcd", "x" * 60])
 def test_signup_form_accepts_store_names_at_the_length_limits(name):
     assert SignupForm(signup_data(store_name=name)).is_valid()
