@@ -25,6 +25,13 @@ def other_user(db):
 
 
 @pytest.fixture
+def admin_user(db, django_user_model):
+    """pytest-django's `admin_user` (and so `admin_client`), with a password
+    that passes the validators `create_user` enforces."""
+    return django_user_model.objects.create_superuser("admin@example.com", DEFAULT_PASSWORD)
+
+
+@pytest.fixture
 def logged_in_client(client, user):
     """A client logged in the quick way, for tests about other pages."""
     client.force_login(user)
