@@ -1,0 +1,661 @@
+import html
+import re
+from datetime import timedelta
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.factories import UserFactory
+from products.factories import ProductFactory, StoreFactory
+from products.models import Product
+from products.tests.images import image_upload
+
+pytestmark = pytest.mark.django_db
+
+
+def product_data(**overrides):
+    return {"name": "Cozy Icon Pack", "description": "Forty icons.", "price": "5", **overrides}
+
+
+def messages_in(response):
+    return [str(message) for message in response.context["messages"]]
+
+
+def assert_redirects_to_login(response, next_url):
+    assert response.status_code == 302
+    location = urlsplit(response.url)
+    assert location.path == reverse("accounts:login")
+    assert parse_qs(location.query)["next"] == [next_url]
+
+
+def listed(response):
+    """Names of the products on the page, in the order shown."""
+    return [product.name for product in response.context["page_obj"]]
+
+
+def aged_products(count, store=None, **kwargs):
+    """`count` products named "Item 00".."Item NN", "Item 00" the newest.
+
+    They are created oldest-last and back-dated, so newest-first order differs
+    from creation order.
+    """
+    now = timezone.now()
+    products = []
+    for number in range(count):
+        if store is not None:
+            kwargs["store"] = store
+        product = ProductFactory(name=f"Item {number:02d}", **kwargs)
+        Product.objects.filter(pk=product.pk).update(created_at=now - timedelta(hours=number))
+        products.append(product)
+    return products
+
+
+# Create
+
+
+def test_store_owner_creates_a_product_with_a_picture(logged_in_client, user, other_user):
+    response = logged_in_client.post(
+        reverse("products:create"),
+        product_data(picture=image_upload("icons.png")),
+        follow=True,
+    )
+
+    product = Product.objects.get()
+    assert response.redirect_chain == [(product.get_absolute_url(), 302)]
+    assert product.store == user.store
+    assert product.price_cents == 500
+    assert product.picture.storage.exists(product.picture.name)
+    assert "$5.00" in response.text
+    assert f'src="{product.picture.url}"' in response.text
+    assert messages_in(response) == ["Product created."]
+
+
+def test_picture_with_a_long_file_name_is_saved_under_a_name_that_fits(logged_in_client):
+    long_name = "a" * 96 + ".png"
+
+    response = logged_in_client.post(
+        reverse("products:create"), product_data(picture=image_upload(long_name))
+    )
+
+    assert response.status_code == 302
+    picture = Product.objects.get().picture
+    assert len(picture.name) <= Product._meta.get_field("picture").max_length
+    assert picture.name.endswith(".png")
+    assert picture.storage.exists(picture.name)
+
+
+def test_create_page_shows_an_empty_form(logged_in_client):
+    response = logged_in_client.get(reverse("products:create"))
+
+    assert response.status_code == 200
+    assert 'enctype="multipart/form-data"' in response.text
+    assert 'name="price"' in response.text
+    assert not response.context["form"].is_bound
+
+
+def test_invalid_product_is_shown_again_with_errors_and_not_saved(logged_in_client, media_root):
+    response = logged_in_client.post(
+        reverse("products:create"),
+        product_data(
+            name="abc",
+            price="-1",
+            picture=SimpleUploadedFile("fake.png", b"text", content_type="image/png"),
+        ),
+    )
+
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"name", "price", "picture"}
+    assert "Ensure this value has at least 4 characters (it has 3)." in response.text
+    assert "Ensure this value is greater than or equal to 0." in response.text
+    assert "is-invalid" in response.text
+    assert not Product.objects.exists()
+    assert not (media_root / "products").exists()
+
+
+def test_anonymous_visitor_is_sent_to_login_to_create(client):
+    url = reverse("products:create")
+
+    assert_redirects_to_login(client.get(url), url)
+    assert_redirects_to_login(client.post(url, product_data()), url)
+    assert not Product.objects.exists()
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_user_without_a_store_cannot_create_a_product(client, method):
+    client.force_login(UserFactory())
+
+    response = getattr(client, method)(reverse("products:create"), product_data(), follow=True)
+
+    assert response.status_code == 200
+    assert response.redirect_chain == [(reverse("products:index"), 302)]
+    assert messages_in(response) == ["Your account has no store, so it cannot sell products."]
+    assert not Product.objects.exists()
+
+
+# Detail
+
+
+def test_detail_shows_the_picture(client):
+    product = ProductFactory(picture=image_upload("cover.png"))
+
+    response = client.get(product.get_absolute_url())
+
+    assert response.status_code == 200
+    assert f'<img src="{product.picture.url}"' in response.text
+    assert "placeholder.svg" not in response.text
+
+
+def test_detail_without_a_picture_shows_the_placeholder(client):
+    product = ProductFactory()
+
+    response = client.get(product.get_absolute_url())
+
+    assert re.search(r'<img src="[^"]*/img/placeholder\.svg"', response.text)
+
+
+def test_detail_escapes_the_description_and_keeps_its_lines(client):
+    product = ProductFactory(description="<script>alert(1)</script>\nSecond line")
+
+    response = client.get(product.get_absolute_url())
+
+    assert "<script>alert(1)</script>" not in response.text
+    assert (
+        '<div class="text-prewrap">&lt;script&gt;alert(1)&lt;/script&gt;\nSecond line</div>'
+        in response.text
+    )
+
+
+def test_detail_shows_name_price_and_store_link(client):
+    product = ProductFactory(name="Golden Font", price_cents=123450, store__name="Paper & Ink")
+
+    response = client.get(product.get_absolute_url())
+
+    assert "<h1" in response.text and "Golden Font</h1>" in response.text
+    assert "$1,234.50" in response.text
+    assert f'<a href="{product.store.get_absolute_url()}">Paper &amp; Ink</a>' in response.text
+
+
+def test_detail_of_a_free_product_says_free(client):
+    product = ProductFactory(price_cents=0)
+
+    response = client.get(product.get_absolute_url())
+
+    assert "Free" in response.text
+    assert "$0.00" not in response.text
+    assert re.search(r"<button[^>]*disabled>Get it</button>", response.text)
+
+
+def test_detail_buy_button_is_disabled_until_checkout_exists(client):
+    product = ProductFactory(price_cents=500)
+
+    response = client.get(product.get_absolute_url())
+
+    assert re.search(r"<button[^>]*disabled>Buy now</button>", response.text)
+    assert "Checkout coming soon" in response.text
+
+
+def test_detail_shows_the_edit_link_to_the_owner_only(client, user, other_user):
+    product = ProductFactory(store=user.store)
+    edit_url = reverse("products:edit", args=[product.pk])
+
+    assert edit_url not in client.get(product.get_absolute_url()).text
+    client.force_login(other_user)
+    assert edit_url not in client.get(product.get_absolute_url()).text
+    client.force_login(user)
+    assert f'href="{edit_url}"' in client.get(product.get_absolute_url()).text
+
+
+def test_detail_of_an_unknown_product_is_404(client):
+    assert client.get(reverse("products:detail", args=[999])).status_code == 404
+
+
+# Edit
+
+
+def test_owner_sees_the_product_in_the_edit_form(logged_in_client, user):
+    product = ProductFactory(store=user.store, name="Golden Font", price_cents=1999)
+
+    response = logged_in_client.get(reverse("products:edit", args=[product.pk]))
+
+    assert response.status_code == 200
+    assert 'value="Golden Font"' in response.text
+    assert 'value="19.99"' in response.text
+
+
+def test_owner_can_edit_product(logged_in_client, user):
+    product = ProductFactory(store=user.store, price_cents=500)
+
+    response = logged_in_client.post(
+        reverse("products:edit", args=[product.pk]),
+        product_data(name="Renamed product", price="7.50", description="New words."),
+        follow=True,
+    )
+
+    assert response.redirect_chain == [(product.get_absolute_url(), 302)]
+    assert messages_in(response) == ["Product updated."]
+    product.refresh_from_db()
+    assert (product.name, product.price_cents, product.description) == (
+        "Renamed product",
+        750,
+        "New words.",
+    )
+    assert product.store == user.store
+
+
+def test_owner_can_replace_the_picture(logged_in_client, user):
+    product = ProductFactory(store=user.store, picture=image_upload("old.png"))
+
+    logged_in_client.post(
+        reverse("products:edit", args=[product.pk]),
+        product_data(picture=image_upload("new.gif", "GIF")),
+    )
+
+    product.refresh_from_db()
+    assert product.picture.name.endswith(".gif")
+
+
+def test_invalid_edit_is_shown_again_and_changes_nothing(logged_in_client, user):
+    product = ProductFactory(store=user.store, name="Golden Font", price_cents=500)
+
+    response = logged_in_client.post(
+        reverse("products:edit", args=[product.pk]), product_data(price="1.999")
+    )
+
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["price"]
+    product.refresh_from_db()
+    assert (product.name, product.price_cents) == ("Golden Font", 500)
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_other_user_gets_404_on_edit(client, user, other_user, method):
+    product = ProductFactory(store=user.store, name="Golden Font", price_cents=500)
+    client.force_login(other_user)
+
+    response = getattr(client, method)(
+        reverse("products:edit", args=[product.pk]), product_data(name="Hijacked", price="0")
+    )
+
+    assert response.status_code == 404
+    product.refresh_from_db()
+    assert (product.name, product.price_cents) == ("Golden Font", 500)
+
+
+def test_anonymous_visitor_is_sent_to_login_to_edit(client):
+    product = ProductFactory(name="Golden Font")
+    url = reverse("products:edit", args=[product.pk])
+
+    assert_redirects_to_login(client.get(url), url)
+    assert_redirects_to_login(client.post(url, product_data(name="Hijacked")), url)
+    product.refresh_from_db()
+    assert product.name == "Golden Font"
+
+
+# Delete
+
+
+def test_edit_page_has_a_form_that_posts_to_delete(logged_in_client, user):
+    product = ProductFactory(store=user.store)
+
+    response = logged_in_client.get(reverse("products:edit", args=[product.pk]))
+
+    delete_url = reverse("products:delete", args=[product.pk])
+    assert re.search(rf'<form [^>]*method="post" action="{delete_url}">', response.text)
+
+
+def test_delete_page_refuses_get(logged_in_client, user):
+    product = ProductFactory(store=user.store)
+
+    response = logged_in_client.get(reverse("products:delete", args=[product.pk]))
+
+    assert response.status_code == 405
+    assert Product.objects.filter(pk=product.pk).exists()
+
+
+def test_owner_can_delete_product(logged_in_client, user):
+    product = ProductFactory(store=user.store, name="Golden Font")
+    kept = ProductFactory(store=user.store)
+
+    response = logged_in_client.post(reverse("products:delete", args=[product.pk]), follow=True)
+
+    assert response.redirect_chain == [(user.store.get_absolute_url(), 302)]
+    assert messages_in(response) == ["Product “Golden Font” deleted."]
+    assert list(Product.objects.all()) == [kept]
+
+
+def test_other_user_gets_404_on_delete(client, user, other_user):
+    product = ProductFactory(store=user.store)
+    client.force_login(other_user)
+
+    response = client.post(reverse("products:delete", args=[product.pk]))
+
+    assert response.status_code == 404
+    assert Product.objects.filter(pk=product.pk).exists()
+
+
+def test_anonymous_visitor_cannot_delete(client):
+    product = ProductFactory()
+    url = reverse("products:delete", args=[product.pk])
+
+    assert_redirects_to_login(client.post(url), url)
+    assert Product.objects.filter(pk=product.pk).exists()
+
+
+# Store edit
+
+
+def test_owner_can_rename_the_store_and_keep_its_address(logged_in_client, user):
+    store = user.store
+    old_slug = store.slug
+    url = reverse("products:store_edit", args=[old_slug])
+    assert logged_in_client.get(url).status_code == 200
+
+    response = logged_in_client.post(url, {"name": "Night Owl Beats"}, follow=True)
+
+    store.refresh_from_db()
+    assert (store.name, store.slug) == ("Night Owl Beats", old_slug)
+    assert response.redirect_chain == [(reverse("products:store_detail", args=[old_slug]), 302)]
+    assert messages_in(response) == ["Store updated."]
+
+
+def test_store_name_too_short_is_shown_again_with_an_error(logged_in_client, user):
+    old_name = user.store.name
+
+    response = logged_in_client.post(
+        reverse("products:store_edit", args=[user.store.slug]), {"name": "abc"}
+    )
+
+    assert response.status_code == 200
+    assert "Ensure this value has at least 4 characters (it has 3)." in response.text
+    user.store.refresh_from_db()
+    assert user.store.name == old_name
+
+
+@pytest.mark.parametrize("method", ["get", "post"])
+def test_other_user_gets_404_on_store_edit(client, user, other_user, method):
+    old_name = user.store.name
+    client.force_login(other_user)
+
+    response = getattr(client, method)(
+        reverse("products:store_edit", args=[user.store.slug]), {"name": "Hijacked store"}
+    )
+
+    assert response.status_code == 404
+    user.store.refresh_from_db()
+    assert user.store.name == old_name
+
+
+def test_anonymous_visitor_is_sent_to_login_to_edit_a_store(client, user):
+    url = reverse("products:store_edit", args=[user.store.slug])
+
+    assert_redirects_to_login(client.get(url), url)
+
+
+# Product index
+
+
+def test_index_lists_the_newest_products_first_twelve_per_page(client):
+    aged_products(13)
+
+    first = client.get(reverse("products:index"))
+    second = client.get(reverse("products:index"), {"page": 2})
+
+    assert listed(first) == [f"Item {number:02d}" for number in range(12)]
+    assert listed(second) == ["Item 12"]
+    assert "Item 12" not in first.text
+    assert "Item 11" not in second.text
+
+
+@pytest.mark.parametrize(("page", "shown"), [("abc", 1), ("0", 2), ("9999", 2), ("-1", 2)])
+def test_index_with_a_bad_page_number_shows_a_valid_page(client, page, shown):
+    aged_products(13)
+
+    response = client.get(reverse("products:index"), {"page": page})
+
+    assert response.status_code == 200
+    assert response.context["page_obj"].number == shown
+    assert listed(response)
+
+
+def test_index_without_products_says_so(client):
+    response = client.get(reverse("products:index"))
+
+    assert response.status_code == 200
+    assert "No products match." in response.text
+
+
+def test_index_search_matches_name_and_description_in_any_case(client):
+    ProductFactory(name="Golden Icon Pack", description="Icons.")
+    ProductFactory(name="Recipe Book", description="Cakes with a GOLDEN crust.")
+    ProductFactory(name="Beat Tape", description="Silver sounds.")
+
+    response = client.get(reverse("products:index"), {"q": "gOlDeN"})
+
+    assert sorted(listed(response)) == ["Golden Icon Pack", "Recipe Book"]
+    assert "Beat Tape" not in response.text
+    assert "2 results for “gOlDeN”" in response.text
+    assert 'value="gOlDeN"' in response.text
+
+
+@pytest.mark.parametrize(
+    ("sort", "order"),
+    [("price", ["Cheapest", "Middle", "Dearest"]), ("-price", ["Dearest", "Middle", "Cheapest"])],
+)
+def test_index_sorts_by_price(client, sort, order):
+    for name, price_cents in [("Middle", 500), ("Cheapest", 0), ("Dearest", 900)]:
+        ProductFactory(name=name, price_cents=price_cents)
+
+    response = client.get(reverse("products:index"), {"sort": sort})
+
+    assert listed(response) == order
+    assert f'<option value="{sort}" selected>' in response.text
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"q": "gold\x00en"}, {"q": "x" * 10_000}, {"sort": "bogus"}, {"sort": "\x00"}],
+)
+def test_index_with_odd_query_values_answers_200(client, query):
+    aged_products(3)
+
+    response = client.get(reverse("products:index"), query)
+
+    assert response.status_code == 200
+    assert listed(response) == ["Item 00", "Item 01", "Item 02"]
+
+
+def test_index_pagination_links_keep_the_search_and_sort(client):
+    for number in range(13):
+        ProductFactory(name=f"Golden thing {number:02d}", price_cents=number * 100)
+    ProductFactory(name="Silver thing")
+
+    response = client.get(reverse("products:index"), {"q": "golden", "sort": "-price"})
+
+    assert len(listed(response)) == 12
+    link = re.search(r'href="([^"]+)" rel="next"', response.text)
+    query = parse_qs(urlsplit(html.unescape(link.group(1))).query)
+    assert query == {"q": ["golden"], "sort": ["-price"], "page": ["2"]}
+    second = client.get(reverse("products:index"), query)
+    assert listed(second) == ["Golden thing 00"]
+    previous = re.search(r'href="([^"]+)" rel="prev"', second.text)
+    query = parse_qs(urlsplit(html.unescape(previous.group(1))).query)
+    assert query == {"q": ["golden"], "sort": ["-price"], "page": ["1"]}
+
+
+# Store index
+
+
+def test_store_index_shows_each_store_with_its_three_newest_products(client):
+    busy = StoreFactory(name="Busy store")
+    aged_products(5, store=busy)
+    ProductFactory(store__name="Quiet store", name="Lonely product")
+    StoreFactory(name="Empty store")
+
+    response = client.get(reverse("products:store_index"))
+
+    assert response.status_code == 200
+    for name in ["Busy store", "Quiet store", "Empty store", "Lonely product"]:
+        assert name in response.text
+    for name in ["Item 00", "Item 01", "Item 02"]:
+        assert f">{name}</a>" in response.text
+    for name in ["Item 03", "Item 04"]:
+        assert name not in response.text
+    assert f'href="{busy.get_absolute_url()}"' in response.text
+    assert "This store has no products yet." in response.text
+
+
+def test_store_index_is_paginated(client):
+    StoreFactory.create_batch(13)
+
+    first = client.get(reverse("products:store_index"))
+    second = client.get(reverse("products:store_index"), {"page": 2})
+
+    assert len(first.context["page_obj"]) == 12
+    assert len(second.context["page_obj"]) == 1
+
+
+# Store detail
+
+
+def test_store_detail_shows_only_that_stores_products(client):
+    store = StoreFactory(name="Paper & Ink")
+    ProductFactory(store=store, name="Ink Brushes")
+    ProductFactory(name="Someone else's thing")
+
+    response = client.get(store.get_absolute_url())
+
+    assert response.status_code == 200
+    assert "Paper &amp; Ink" in response.text
+    assert listed(response) == ["Ink Brushes"]
+    assert "Someone else" not in response.text
+
+
+def test_store_detail_is_paginated_newest_first(client):
+    store = StoreFactory()
+    aged_products(13, store=store)
+
+    first = client.get(store.get_absolute_url())
+    second = client.get(store.get_absolute_url(), {"page": 2})
+
+    assert listed(first) == [f"Item {number:02d}" for number in range(12)]
+    assert listed(second) == ["Item 12"]
+    assert "Item 12" not in first.text
+    assert "Item 11" not in second.text
+    assert "13 products" in first.text
+
+
+def test_store_owner_sees_add_and_edit_links(logged_in_client, user):
+    product = ProductFactory(store=user.store)
+
+    response = logged_in_client.get(user.store.get_absolute_url())
+
+    assert "Add product" in response.text
+    assert f'href="{reverse("products:create")}"' in response.text
+    assert f'href="{reverse("products:edit", args=[product.pk])}"' in response.text
+    assert f'href="{reverse("products:store_edit", args=[user.store.slug])}"' in response.text
+
+
+def test_store_owner_list_is_paginated_too(logged_in_client, user):
+    products = aged_products(13, store=user.store)
+
+    first = logged_in_client.get(user.store.get_absolute_url())
+    second = logged_in_client.get(user.store.get_absolute_url(), {"page": 2})
+
+    oldest_edit_url = reverse("products:edit", args=[products[-1].pk])
+    assert first.text.count(">Edit</a>") == 12
+    assert oldest_edit_url not in first.text
+    assert second.text.count(">Edit</a>") == 1
+    assert oldest_edit_url in second.text
+
+
+@pytest.mark.parametrize("visitor", ["anonymous", "other user"])
+def test_store_visitor_sees_no_add_or_edit_links(client, user, other_user, visitor):
+    product = ProductFactory(store=user.store)
+    if visitor == "other user":
+        client.force_login(other_user)
+
+    response = client.get(user.store.get_absolute_url())
+
+    assert product.name in response.text
+    assert "Add product" not in response.text
+    assert reverse("products:edit", args=[product.pk]) not in response.text
+    assert reverse("products:store_edit", args=[user.store.slug]) not in response.text
+
+
+def test_unknown_store_is_404(client):
+    assert client.get(reverse("products:store_detail", args=["no-such-store"])).status_code == 404
+
+
+# Navbar
+
+
+def test_navbar_links_to_my_store_when_logged_in(logged_in_client, user):
+    response = logged_in_client.get(reverse("products:index"))
+
+    assert f'<a class="nav-link" href="{user.store.get_absolute_url()}">My store</a>' in (
+        response.text
+    )
+    assert user.email in response.text
+
+
+def test_navbar_has_no_store_link_for_visitors(client, user):
+    response = client.get(reverse("products:index"))
+
+    assert "My store" not in response.text
+    assert "Log in" in response.text
+
+
+def test_navbar_has_no_store_link_for_a_user_without_a_store(client):
+    client.force_login(UserFactory())
+
+    response = client.get(reverse("products:index"))
+
+    assert response.status_code == 200
+    assert "My store" not in response.text
+
+
+# Query counts: list pages run a fixed number of queries however many rows.
+
+
+def build_catalog(owner, count):
+    """`count` products over up to six stores, the first store `owner`'s."""
+    stores = [owner.store, *StoreFactory.create_batch(min(count, 6) - 1)]
+    for number in range(count):
+        ProductFactory(
+            store=stores[number % len(stores)],
+            name=f"Listed product {number}",
+            # Only the name: the pages build the URL and never open the file.
+            picture="products/demo.png" if number % 2 else "",
+        )
+    return stores
+
+
+LIST_PAGES = {
+    # page: (URL for the catalog's first store, bound anonymous, bound logged in)
+    "products": (lambda store: reverse("products:index"), 2, 5),
+    "search": (lambda store: reverse("products:index") + "?q=listed&sort=price", 2, 5),
+    "stores": (lambda store: reverse("products:store_index"), 3, 6),
+    "store": (lambda store: store.get_absolute_url(), 3, 6),
+}
+
+
+@pytest.mark.parametrize("logged_in", [False, True], ids=["anonymous", "logged_in"])
+@pytest.mark.parametrize("count", [3, 30])
+@pytest.mark.parametrize("page", LIST_PAGES)
+def test_list_page_queries_do_not_grow_with_rows(
+    client, user, django_assert_max_num_queries, page, count, logged_in
+):
+    url_for, anonymous_bound, logged_in_bound = LIST_PAGES[page]
+    stores = build_catalog(user, count)
+    url = url_for(stores[0])
+    if logged_in:
+        client.force_login(user)
+
+    with django_assert_max_num_queries(logged_in_bound if logged_in else anonymous_bound):
+        response = client.get(url)
+
+    assert response.status_code == 200
+    assert "Listed product" in response.text
