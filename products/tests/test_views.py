@@ -659,3 +659,15 @@ def test_list_page_queries_do_not_grow_with_rows(
 
     assert response.status_code == 200
     assert "Listed product" in response.text
+
+
+def test_rejected_edit_keeps_the_saved_name_in_the_headings(logged_in_client, user):
+    product = ProductFactory(store=user.store, name="Saved name")
+
+    response = logged_in_client.post(
+        reverse("products:edit", args=[product.pk]), {"name": "", "price": "1"}
+    )
+
+    assert response.status_code == 200
+    assert "<title>Edit Saved name" in response.content.decode()
+    assert "Delete “Saved name”?" in response.content.decode()
