@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint clean
+.PHONY: run test lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,12 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/pytest
+
+# Throughput, latency and SQL queries per page: gunicorn in production mode on
+# a throw-away SQLite database (or DATABASE_URL's), loaded with wrk. Knobs:
+# BENCH_DURATION (seconds per page), BENCH_PRODUCTS, BENCH_STORES; see bench/run.py.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

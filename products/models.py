@@ -15,12 +15,13 @@ class StoreQuerySet(models.QuerySet):
         return self.annotate(product_count=Count("products"))
 
     def featured(self):
-        """The stores with the most products, for the landing page."""
+        """The stores with the most products, for the landing page.
+
+        No select_related("owner"): the cards never show it, and joining it
+        would group the count by every user column too.
+        """
         return (
-            self.with_product_count()
-            .filter(product_count__gt=0)
-            .select_related("owner")
-            .order_by("-product_count", "name")
+            self.with_product_count().filter(product_count__gt=0).order_by("-product_count", "name")
         )
 
     def with_newest_products(self, count=3):
