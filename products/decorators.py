@@ -1,8 +1,14 @@
+import hashlib
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.shortcuts import redirect
+
+from .models import CatalogVersion
+
+VISITOR_PAGE_TIMEOUT = 10 * 60
 
 
 def store_required(view):
@@ -19,5 +25,36 @@ def store_required(view):
             messages.error(request, "Your account has no store, so it cannot sell products.")
             return redirect("products:index")
         return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def cache_for_visitors(view):
+    """Serve the same catalog page to every anonymous visitor from the cache.
+
+    Only a GET from a visitor who is not logged in and has no pending flash
+    message is cached: those pages carry nothing personal (no email, no CSRF
+    token, no message). The key holds the catalog's version, so any change
+    to a store or product makes every cached page stale at once.
+    """
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if (
+            request.method != "GET"
+            or request.user.is_authenticated
+            or len(messages.get_messages(request))
+        ):
+            return view(request, *args, **kwargs)
+        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
+        key = f"visitor-page:{CatalogVersion.current()}:{path}"
+        response = cache.get(key)
+        if response is None:
+            response = view(request, *args, **kwargs)
+            # A page that used a CSRF token or set a cookie is personal.
+            personal = response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            if response.status_code == 200 and not personal:
+                cache.set(key, response, VISITOR_PAGE_TIMEOUT)
+        return response
 
     return wrapper

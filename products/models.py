@@ -1,7 +1,11 @@
+import uuid
+
 from django.conf import settings
 from django.core.validators import FileExtensionValidator, MinLengthValidator
 from django.db import models
 from django.db.models import Count, Prefetch, Q
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -105,6 +109,7 @@ class Product(models.Model):
     price_cents = models.PositiveIntegerField("price (cents)", default=0)
     picture = models.ImageField(
         upload_to="products/%Y/%m/",
+        max_length=255,
         blank=True,
         validators=[FileExtensionValidator(PICTURE_EXTENSIONS)],
     )
@@ -139,3 +144,34 @@ class Product(models.Model):
             return "Free"
         dollars, cents = divmod(self.price_cents, 100)
         return f"${dollars:,}.{cents:02d}"
+
+
+class CatalogVersion(models.Model):
+    """One row whose token changes with every change to a store or product.
+
+    Pages cached for visitors are keyed by it (see
+    `products.decorators.cache_for_visitors`), so a change shows everywhere at
+    once, in every server process, whatever the cache backend. A fresh random
+    token, not a counter, so a rolled-back change can never reuse a key.
+    """
+
+    token = models.UUIDField(default=uuid.uuid4)
+
+    def __str__(self):
+        return str(self.token)
+
+    @classmethod
+    def current(cls):
+        return cls.objects.values_list("token", flat=True).first()
+
+    @classmethod
+    def bump(cls):
+        cls.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4()})
+
+
+@receiver([post_save, post_delete], sender=Store)
+@receiver([post_save, post_delete], sender=Product)
+def catalog_changed(sender, **kwargs):
+    # Writes that send no signal (bulk_create, QuerySet.update) must call
+    # CatalogVersion.bump() themselves, as seed_demo does.
+    CatalogVersion.bump()

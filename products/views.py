@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from .decorators import store_required
+from .decorators import cache_for_visitors, store_required
 from .forms import ProductForm, ProductSearchForm, StoreForm
 from .models import Product, Store
 
@@ -17,6 +17,7 @@ def _page(request, queryset, per_page):
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
+@cache_for_visitors
 def index(request):
     search = ProductSearchForm(request.GET)
     products = search.filter(Product.objects.for_listing())
@@ -27,6 +28,7 @@ def index(request):
     )
 
 
+@cache_for_visitors
 def detail(request, pk):
     product = get_object_or_404(Product.objects.select_related("store"), pk=pk)
     return render(request, "products/detail.html", {"product": product})
@@ -73,6 +75,7 @@ def delete(request, pk):
     return redirect(product.store)
 
 
+@cache_for_visitors
 def store_index(request):
     stores = Store.objects.with_newest_products()
     return render(
@@ -80,6 +83,7 @@ def store_index(request):
     )
 
 
+@cache_for_visitors
 def store_detail(request, slug):
     store = get_object_or_404(Store, slug=slug)
     products = store.products.for_listing()

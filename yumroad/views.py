@@ -1,11 +1,13 @@
 from django.shortcuts import render
 
+from products.decorators import cache_for_visitors
 from products.models import Product, Store
 
 FEATURED_STORES = 6
 NEWEST_PRODUCTS = 8
 
 
+@cache_for_visitors
 def home(request):
     return render(
         request,

@@ -9,7 +9,7 @@ from django.db import transaction
 from PIL import Image, ImageDraw, ImageFont
 
 from accounts.models import User
-from products.models import Product, Store
+from products.models import CatalogVersion, Product, Store
 
 DEMO_DOMAIN = "demo.yumroad.test"
 DEMO_PASSWORD = "tasty-pastries-42"
@@ -62,6 +62,8 @@ class Command(BaseCommand):
                 self.stdout.write(f"Deleted the demo accounts ({deleted} rows).")
             demo_stores = [self._store(number) for number in range(1, stores + 1)]
             added = self._products(demo_stores, products, pictures)
+            # bulk_create sends no post_save: tell cached pages ourselves.
+            CatalogVersion.bump()
 
         self.stdout.write(
             self.style.SUCCESS(
