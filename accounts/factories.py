@@ -17,3 +17,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _create(cls, model_class, *args, **kwargs):
         # Through the manager, so the password is validated and hashed.
         return model_class._default_manager.create_user(*args, **kwargs)
+
+
+class SignupDataFactory(factory.DictFactory):
+    """A valid POST for the signup form; override a field to break it."""
+
+    email = "new@example.com"
+    password1 = DEFAULT_PASSWORD
+    password2 = DEFAULT_PASSWORD
+    store_name = "New Things"

@@ -1,6 +1,6 @@
 import pytest
 
-from accounts.factories import DEFAULT_PASSWORD, UserFactory
+from accounts.factories import DEFAULT_PASSWORD, SignupDataFactory, UserFactory
 from accounts.forms import LoginForm, SignupForm
 from accounts.models import DUPLICATE_EMAIL_MESSAGE, User
 from products.models import Store
@@ -8,18 +8,8 @@ from products.models import Store
 pytestmark = pytest.mark.django_db
 
 
-def signup_data(**overrides):
-    return {
-        "email": "new@example.com",
-        "password1": DEFAULT_PASSWORD,
-        "password2": DEFAULT_PASSWORD,
-        "store_name": "New Things",
-        **overrides,
-    }
-
-
 def test_signup_form_saves_a_user_and_their_store():
-    form = SignupForm(signup_data())
+    form = SignupForm(SignupDataFactory())
     assert form.is_valid(), form.errors
 
     user = form.save()
@@ -31,7 +21,7 @@ def test_signup_form_saves_a_user_and_their_store():
 
 
 def test_signup_form_normalises_the_email():
-    form = SignupForm(signup_data(email="  New@Example.COM "))
+    form = SignupForm(SignupDataFactory(email="  New@Example.COM "))
 
     assert form.is_valid(), form.errors
     assert form.cleaned_data["email"] == "new@example.com"
@@ -40,11 +30,11 @@ def test_signup_form_normalises_the_email():
 
 @pytest.mark.parametrize("name", ["abcd", "x" * 60])
 def test_signup_form_accepts_store_names_at_the_length_limits(name):
-    assert SignupForm(signup_data(store_name=name)).is_valid()
+    assert SignupForm(SignupDataFactory(store_name=name)).is_valid()
 
 
 def test_signup_form_reports_an_email_taken_in_another_case_once(user):
-    form = SignupForm(signup_data(email=user.email.upper()))
+    form = SignupForm(SignupDataFactory(email=user.email.upper()))
 
     assert not form.is_valid()
     assert form.errors == {"email": [DUPLICATE_EMAIL_MESSAGE]}

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
 
-from accounts.factories import DEFAULT_PASSWORD, UserFactory
+from accounts.factories import DEFAULT_PASSWORD, SignupDataFactory, UserFactory
 from accounts.forms import LoginForm, SignupForm
 from accounts.models import DUPLICATE_EMAIL_MESSAGE, User
 from products.models import Store
@@ -38,18 +38,8 @@ def session_user_id(client):
     return int(user_id) if user_id is not None else None
 
 
-def signup_data(**overrides):
-    return {
-        "email": "new@example.com",
-        "password1": DEFAULT_PASSWORD,
-        "password2": DEFAULT_PASSWORD,
-        "store_name": "New Things",
-        **overrides,
-    }
-
-
 def post_signup(client, **overrides):
-    return client.post(reverse("accounts:signup"), signup_data(**overrides))
+    return client.post(reverse("accounts:signup"), SignupDataFactory(**overrides))
 
 
 def post_login(client, email, password=DEFAULT_PASSWORD, **extra):
@@ -99,7 +89,7 @@ def test_signup_creates_user_and_store_logs_in_and_redirects_to_products(client)
 
 
 def test_signup_success_message_is_shown_on_the_products_page(client):
-    response = client.post(reverse("accounts:signup"), signup_data(), follow=True)
+    response = client.post(reverse("accounts:signup"), SignupDataFactory(), follow=True)
 
     assert response.redirect_chain == [(reverse("products:index"), 302)]
     assertContains(response, "Your account and store are ready.")
