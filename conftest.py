@@ -1,9 +1,12 @@
 import pytest
+import responses
+from django.core.files.storage import FileSystemStorage
 from django.test import Client
 from django.urls import reverse
 
 from accounts.factories import DEFAULT_PASSWORD
 from products.factories import StoreFactory
+from products.models import Product
 
 
 @pytest.fixture(autouse=True)
@@ -11,6 +14,27 @@ def media_root(settings, tmp_path):
     """Keep uploads made by tests out of the project's media folder."""
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT
+
+
+@pytest.fixture(autouse=True)
+def private_storage(monkeypatch, tmp_path):
+    """Keep the files products sell out of the project's private folder.
+
+    The field resolved its storage once, when models loaded, so the test
+    swaps the field's storage rather than a setting.
+    """
+    storage = FileSystemStorage(location=tmp_path / "private")
+    monkeypatch.setattr(Product._meta.get_field("file"), "storage", storage)
+    return storage
+
+
+@pytest.fixture(autouse=True)
+def no_network():
+    """Tests never reach the network: any HTTP call through `requests` (the
+    Stripe SDK's client) fails unless the test registered an answer for it
+    (see `stripe_api` in orders/tests/conftest.py)."""
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        yield mock
 
 
 @pytest.fixture

@@ -18,6 +18,8 @@ class ProductFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Product number {n}")
     description = "A thing worth having."
     price_cents = 500
+    file = factory.django.FileField(filename="guide.txt", data=b"The thing itself.\n")
+    file_name = "guide.txt"
 
     class Meta:
         model = Product

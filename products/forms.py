@@ -1,11 +1,14 @@
 from decimal import Decimal
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 
-from .models import Product, ProductQuerySet, Store
+from .models import Product, ProductQuerySet, Store, delete_unused_file
 
 MAX_PICTURE_BYTES = 5 * 1024 * 1024
+MAX_FILE_BYTES = 100 * 1024 * 1024
 PICTURE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 
 
@@ -21,9 +24,14 @@ class ProductForm(forms.ModelForm):
 
     class Meta:
         model = Product
-        fields = ["name", "description", "price", "picture"]
+        fields = ["name", "description", "price", "picture", "file"]
         widgets = {"picture": forms.ClearableFileInput(attrs={"accept": "image/*"})}
-        help_texts = {"picture": "Optional. JPEG, PNG, WebP or GIF, at most 5 MB."}
+        labels = {"file": "File to sell"}
+        help_texts = {
+            "picture": "Optional. JPEG, PNG, WebP or GIF, at most 5 MB.",
+            "file": "What buyers download: any type of file, at most 100 MB. "
+            "The product can be bought once it has one.",
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,9 +54,29 @@ class ProductForm(forms.ModelForm):
             raise forms.ValidationError("Upload a JPEG, PNG, WebP or GIF image.")
         return picture
 
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        # Django has already streamed an upload over 2.5 MB to a temporary
+        # file, so nothing big is held in memory.
+        if isinstance(file, UploadedFile) and file.size > MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                "The file is %(size)s; the limit is 100 MB.",
+                params={"size": filesizeformat(file.size)},
+            )
+        return file
+
     def save(self, commit=True):
         self.instance.price_cents = int(self.cleaned_data["price"] * 100)
-        return super().save(commit)
+        if "file" in self.changed_data:
+            new_file = self.cleaned_data["file"]
+            self.instance.file_name = new_file.name if new_file else ""
+        with transaction.atomic():
+            product = super().save(commit)
+            # A replaced or cleared file or picture leaves storage once the save commits.
+            for field in ["file", "picture"]:
+                if field in self.changed_data and self.initial.get(field):
+                    delete_unused_file(self.initial[field])
+        return product
 
 
 class StoreForm(forms.ModelForm):

@@ -1,12 +1,15 @@
 import uuid
+from pathlib import PurePath
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.core.validators import FileExtensionValidator, MinLengthValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count, Prefetch, Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 
 NAME_MIN_LENGTH = 4
@@ -14,9 +17,18 @@ NAME_MAX_LENGTH = 60
 PICTURE_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "gif"]
 
 
+def format_cents(cents):
+    """An amount of cents as people read it: "$1,234.50"."""
+    dollars, cents = divmod(cents, 100)
+    return f"${dollars:,}.{cents:02d}"
+
+
 class StoreQuerySet(models.QuerySet):
     def with_product_count(self):
-        return self.annotate(product_count=Count("products"))
+        """`product_count`: the store's listed products (archived ones are gone)."""
+        return self.annotate(
+            product_count=Count("products", filter=Q(products__archived_at__isnull=True))
+        )
 
     def featured(self):
         """The stores with the most products, for the landing page.
@@ -30,7 +42,7 @@ class StoreQuerySet(models.QuerySet):
 
     def with_newest_products(self, count=3):
         """Each store's `count` newest products as `newest_products`, in one query."""
-        newest = Product.objects.order_by("-created_at", "-pk")[:count]
+        newest = Product.objects.listed().order_by("-created_at", "-pk")[:count]
         return self.prefetch_related(
             Prefetch("products", queryset=newest, to_attr="newest_products")
         )
@@ -79,13 +91,17 @@ class ProductQuerySet(models.QuerySet):
         "-price": ["-price_cents", "-pk"],
     }
 
+    def listed(self):
+        """Products still on sale: not archived."""
+        return self.filter(archived_at__isnull=True)
+
     def owned_by(self, user):
         """Products of the user's store; empty for anyone without one."""
         return self.filter(store__owner_id=user.pk)
 
     def for_listing(self):
-        """Newest first, with the store each card shows, in one query."""
-        return self.select_related("store").order_by(*self.SORTS["newest"])
+        """Listed products, newest first, with the store each card shows, in one query."""
+        return self.listed().select_related("store").order_by(*self.SORTS["newest"])
 
     def search(self, text):
         """Products whose name or description contains `text`, any case."""
@@ -98,6 +114,17 @@ class ProductQuerySet(models.QuerySet):
         if sort not in self.SORTS:
             return self
         return self.order_by(*self.SORTS[sort])
+
+
+def private_storage():
+    """The storage of the files creators sell (settings.STORAGES["private"])."""
+    return storages["private"]
+
+
+def product_file_path(product, filename):
+    # A folder of its own per upload, so the stored name keeps the original
+    # one and two uploads of "book.pdf" never collide.
+    return f"products/{uuid.uuid4().hex}/{filename}"
 
 
 class Product(models.Model):
@@ -113,8 +140,14 @@ class Product(models.Model):
         blank=True,
         validators=[FileExtensionValidator(PICTURE_EXTENSIONS)],
     )
+    file = models.FileField(
+        upload_to=product_file_path, storage=private_storage, max_length=255, blank=True
+    )
+    # As the creator uploaded it; the download is named after it.
+    file_name = models.CharField(max_length=255, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ProductQuerySet.as_manager()
 
@@ -138,12 +171,40 @@ class Product(models.Model):
         return self.price_cents == 0
 
     @property
+    def is_archived(self):
+        return self.archived_at is not None
+
+    @property
+    def download_name(self):
+        return self.file_name or PurePath(self.file.name).name
+
+    def archive(self):
+        """Take the product off sale for good; True only for the call that did it."""
+        changed = Product.objects.filter(pk=self.pk, archived_at__isnull=True).update(
+            archived_at=timezone.now()
+        )
+        if changed:
+            # QuerySet.update sends no post_save: tell cached pages ourselves.
+            CatalogVersion.bump()
+        return bool(changed)
+
+    def delete_or_archive(self):
+        """Delete the product, or archive it when orders protect it (their
+        buyers keep their downloads). True if it was deleted."""
+        try:
+            with transaction.atomic():
+                self.delete()
+        except models.ProtectedError:
+            self.archive()
+            return False
+        return True
+
+    @property
     def price(self):
         """The price as a display string: "Free" or "$5.00"."""
         if self.is_free:
             return "Free"
-        dollars, cents = divmod(self.price_cents, 100)
-        return f"${dollars:,}.{cents:02d}"
+        return format_cents(self.price_cents)
 
 
 class CatalogVersion(models.Model):
@@ -175,3 +236,23 @@ def catalog_changed(sender, **kwargs):
     # Writes that send no signal (bulk_create, QuerySet.update) must call
     # CatalogVersion.bump() themselves, as seed_demo does.
     CatalogVersion.bump()
+
+
+def delete_unused_file(field_file):
+    """Delete a product's old file or picture from storage once the change
+    commits, unless another product still uses it (seed_demo shares them)."""
+    name, storage, field = field_file.name, field_file.storage, field_file.field.name
+    if not name:
+        return
+
+    def delete():
+        if not Product.objects.filter(**{field: name}).exists():
+            storage.delete(name)
+
+    transaction.on_commit(delete)
+
+
+@receiver(post_delete, sender=Product)
+def delete_product_files(sender, instance, **kwargs):
+    delete_unused_file(instance.file)
+    delete_unused_file(instance.picture)

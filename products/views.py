@@ -30,8 +30,13 @@ def index(request):
 
 @cache_for_visitors
 def detail(request, pk):
-    product = get_object_or_404(Product.objects.select_related("store"), pk=pk)
-    return render(request, "products/detail.html", {"product": product})
+    product = get_object_or_404(Product.objects.listed().select_related("store"), pk=pk)
+    # A buyer who owns it gets Download instead of Buy. `orders` is the
+    # reverse relation the orders app adds; products never imports it.
+    owned_order = None
+    if request.user.is_authenticated:
+        owned_order = product.orders.paid().for_buyer(request.user).first()
+    return render(request, "products/detail.html", {"product": product, "owned_order": owned_order})
 
 
 @store_required
@@ -52,7 +57,7 @@ def create(request):
 @login_required
 def edit(request, pk):
     # Someone else's product gives a 404, which hides that it exists.
-    product = get_object_or_404(Product.objects.owned_by(request.user), pk=pk)
+    product = get_object_or_404(Product.objects.listed().owned_by(request.user), pk=pk)
     if request.method == "POST":
         form = ProductForm(request.POST, request.FILES, instance=product)
         if form.is_valid():
@@ -68,10 +73,16 @@ def edit(request, pk):
 @login_required
 def delete(request, pk):
     product = get_object_or_404(
-        Product.objects.owned_by(request.user).select_related("store"), pk=pk
+        Product.objects.listed().owned_by(request.user).select_related("store"), pk=pk
     )
-    product.delete()
-    messages.success(request, f"Product “{product.name}” deleted.")
+    if product.delete_or_archive():
+        messages.success(request, f"Product “{product.name}” deleted.")
+    else:
+        messages.success(
+            request,
+            f"Product “{product.name}” archived: it is off sale, "
+            "and its buyers keep their downloads.",
+        )
     return redirect(product.store)
 
 

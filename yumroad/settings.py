@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from django.contrib.messages import constants as message_constants
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -46,8 +47,11 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_tasks",
+    "django_tasks_db",
     "accounts",
     "products",
+    "orders",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +77,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "orders.context_processors.payment_mode",
             ],
         },
     },
@@ -87,11 +92,25 @@ DATABASES = {
 # PostgreSQL that halved throughput); `?conn_max_age=` in DATABASE_URL wins.
 DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The web server and the task worker write at once: WAL lets readers go
+    # on during a write, IMMEDIATE takes the write lock when a transaction
+    # starts (so it waits its turn instead of failing half-way), and the
+    # timeout is how long it waits, in seconds.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    )
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="Yumroad <noreply@yumroad.test>")
+# Emails are sent by tasks, outside any request: links in them start with this.
+SITE_URL = env.str("DJANGO_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
@@ -126,8 +145,19 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
 
+# The files creators sell: outside MEDIA_ROOT, so no URL serves them; only
+# the download view, after checking the order, hands them out.
+PRIVATE_ROOT = env.path("DJANGO_PRIVATE_ROOT", default=BASE_DIR / "private")
+# Opt-in for production behind nginx: the download view answers with
+# X-Accel-Redirect to this internal location instead of sending the bytes.
+PRIVATE_X_ACCEL_PREFIX = env.str("DJANGO_PRIVATE_X_ACCEL_PREFIX", default="")
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": PRIVATE_ROOT},
+    },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -144,3 +174,29 @@ MESSAGE_TAGS = {message_constants.ERROR: "danger"}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
+
+# Payments: our own `test` provider (no money moves) or Stripe Checkout. No
+# default in production, so no live site takes test "payments" by accident.
+PAYMENT_PROVIDERS = ["test", "stripe"]
+PAYMENT_PROVIDER = env.str("PAYMENT_PROVIDER", default="test" if DEBUG else environ.Env.NOTSET)
+if PAYMENT_PROVIDER not in PAYMENT_PROVIDERS:
+    raise ImproperlyConfigured(
+        f"PAYMENT_PROVIDER must be one of {', '.join(PAYMENT_PROVIDERS)}, not {PAYMENT_PROVIDER!r}."
+    )
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
+_stripe_key_default = environ.Env.NOTSET if PAYMENT_PROVIDER == "stripe" else ""
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default=_stripe_key_default)
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default=_stripe_key_default)
+
+# Background work (emails): at once in the same process while developing;
+# queued in the database for `manage.py db_worker` in production.
+TASK_BACKENDS = {
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+    "database": "django_tasks_db.DatabaseBackend",
+}
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="immediate" if DEBUG else "database")
+if TASKS_BACKEND not in TASK_BACKENDS:
+    raise ImproperlyConfigured(
+        f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {TASKS_BACKEND!r}."
+    )
+TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}

@@ -185,16 +185,27 @@ def test_detail_of_a_free_product_says_free(client):
 
     assert "Free" in response.text
     assert "$0.00" not in response.text
-    assert re.search(r"<button[^>]*disabled>Get it</button>", response.text)
+    assert "Get it free" in response.text
 
 
-def test_detail_buy_button_is_disabled_until_checkout_exists(client):
+def test_detail_buy_is_a_link_to_checkout(client):
     product = ProductFactory(price_cents=500)
 
     response = client.get(product.get_absolute_url())
 
-    assert re.search(r"<button[^>]*disabled>Buy now</button>", response.text)
-    assert "Checkout coming soon" in response.text
+    checkout_url = reverse("orders:checkout", args=[product.pk])
+    assert re.search(rf'<a [^>]*href="{checkout_url}"[^>]*>Buy now</a>', response.text)
+
+
+def test_detail_without_a_file_is_not_available_yet(client, user):
+    product = ProductFactory(store=user.store, file="")
+
+    response = client.get(product.get_absolute_url())
+
+    assert re.search(r"<button[^>]*disabled>Not available yet</button>", response.text)
+    assert reverse("orders:checkout", args=[product.pk]) not in response.text
+    client.force_login(user)
+    assert "Add the file buyers get" in client.get(product.get_absolute_url()).text
 
 
 def test_detail_shows_the_edit_link_to_the_owner_only(client, user, other_user):

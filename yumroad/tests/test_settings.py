@@ -25,7 +25,9 @@ def start_django(**env):
     clean = {
         name: value
         for name, value in os.environ.items()
-        if not name.startswith("DJANGO_") and name not in {"DATABASE_URL", "EMAIL_URL", "CACHE_URL"}
+        if not name.startswith(("DJANGO_", "STRIPE_"))
+        and name
+        not in {"DATABASE_URL", "EMAIL_URL", "CACHE_URL", "PAYMENT_PROVIDER", "TASKS_BACKEND"}
     }
     return subprocess.run(
         [sys.executable, "-c", PRINT_SETTINGS],
@@ -52,7 +54,9 @@ def test_production_without_secret_key_stops_with_a_clear_message():
 
 
 def test_production_with_secret_key_turns_on_the_https_settings():
-    values = started_settings(DJANGO_DEBUG="false", DJANGO_SECRET_KEY=SECRET_KEY)
+    values = started_settings(
+        DJANGO_DEBUG="false", DJANGO_SECRET_KEY=SECRET_KEY, PAYMENT_PROVIDER="test"
+    )
 
     assert values["DEBUG"] is False
     assert values["SECURE_SSL_REDIRECT"] is True
@@ -63,7 +67,10 @@ def test_production_with_secret_key_turns_on_the_https_settings():
 
 def test_production_over_plain_http_turns_the_https_settings_off():
     values = started_settings(
-        DJANGO_DEBUG="false", DJANGO_SECRET_KEY=SECRET_KEY, DJANGO_HTTPS="false"
+        DJANGO_DEBUG="false",
+        DJANGO_SECRET_KEY=SECRET_KEY,
+        DJANGO_HTTPS="false",
+        PAYMENT_PROVIDER="test",
     )
 
     assert values["DEBUG"] is False
@@ -71,6 +78,27 @@ def test_production_over_plain_http_turns_the_https_settings_off():
     assert values["SESSION_COOKIE_SECURE"] is False
     assert values["CSRF_COOKIE_SECURE"] is False
     assert values["SECURE_HSTS_SECONDS"] == 0
+
+
+def test_production_without_payment_provider_stops_with_a_clear_message():
+    result = start_django(DJANGO_DEBUG="false", DJANGO_SECRET_KEY=SECRET_KEY)
+
+    assert result.returncode != 0
+    assert "Set the PAYMENT_PROVIDER environment variable" in result.stderr
+
+
+def test_unknown_payment_provider_stops_with_a_clear_message():
+    result = start_django(PAYMENT_PROVIDER="paypal")
+
+    assert result.returncode != 0
+    assert "PAYMENT_PROVIDER must be one of test, stripe, not 'paypal'" in result.stderr
+
+
+def test_stripe_without_its_keys_stops_with_a_clear_message():
+    result = start_django(PAYMENT_PROVIDER="stripe")
+
+    assert result.returncode != 0
+    assert "Set the STRIPE_SECRET_KEY environment variable" in result.stderr
 
 
 def test_development_defaults_need_no_environment():

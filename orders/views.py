@@ -1,0 +1,182 @@
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.cache import cache_control
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from products.models import Product
+
+from .forms import CheckoutForm, TestPaymentForm
+from .models import Order
+from .payments import (
+    PaymentError,
+    construct_webhook_event,
+    get_provider,
+    handle_webhook_event,
+)
+
+logger = logging.getLogger(__name__)
+
+ORDERS_PER_PAGE = 24
+
+
+def see_other(to, **kwargs):
+    """A redirect after a POST that the browser follows with a GET (303)."""
+    response = redirect(to, **kwargs)
+    response.status_code = 303
+    return response
+
+
+def _checkout_refusal(request, product):
+    """Where to send a buyer who cannot buy this product, with why; None if they can."""
+    if product.store.owner_id == request.user.pk:
+        messages.info(request, "This is your own product, so there is nothing to buy.")
+        return redirect(product)
+    owned = Order.objects.paid().for_buyer(request.user).filter(product=product).first()
+    if owned:
+        messages.info(request, "You already own this.")
+        return redirect(owned)
+    if not product.file:
+        messages.info(request, "This product is not available yet.")
+        return redirect(product)
+    return None
+
+
+@login_required
+def checkout(request, pk):
+    # An archived or deleted product is gone from here too, even between
+    # the checkout page and its POST.
+    product = get_object_or_404(Product.objects.listed().select_related("store"), pk=pk)
+    refusal = _checkout_refusal(request, product)
+    if refusal:
+        return refusal
+    if request.method == "POST":
+        form = CheckoutForm(request.POST)
+        if form.is_valid():
+            return _start_payment(request, product)
+    else:
+        form = CheckoutForm()
+    return render(request, "orders/checkout.html", {"product": product, "form": form})
+
+
+def _start_payment(request, product):
+    if product.is_free:
+        with transaction.atomic():
+            order = Order.objects.create(
+                buyer=request.user,
+                email=request.user.email,
+                product=product,
+                store=product.store,
+                product_name=product.name,
+                amount_cents=0,
+                provider=Order.Provider.FREE,
+            )
+            order.mark_paid()
+        messages.success(request, "It's yours: download it below.")
+        return see_other(order)
+
+    provider = get_provider()
+    order = Order.objects.create(
+        buyer=request.user,
+        email=request.user.email,
+        product=product,
+        store=product.store,
+        product_name=product.name,
+        amount_cents=product.price_cents,
+        provider=provider.name,
+    )
+    try:
+        payment_url = provider.start(order, request)
+    except PaymentError:
+        messages.error(request, "We could not start the payment, try again.")
+        return see_other("orders:checkout", pk=product.pk)
+    return see_other(payment_url)
+
+
+@login_required
+def detail(request, public_id):
+    # Someone else's order is a 404, like an unknown one.
+    order = get_object_or_404(
+        Order.objects.for_buyer(request.user).select_related("product"), public_id=public_id
+    )
+    if order.status == Order.Status.PENDING:
+        get_provider(order.provider).confirm(order)
+    return render(request, "orders/detail.html", {"order": order})
+
+
+@login_required
+@cache_control(private=True, no_store=True)
+def download(request, public_id):
+    order = get_object_or_404(
+        Order.objects.paid().for_buyer(request.user).select_related("product"),
+        public_id=public_id,
+    )
+    product = order.product
+    if not product.file:
+        raise Http404("This product has no file.")
+    if settings.PRIVATE_X_ACCEL_PREFIX:
+        # nginx sends the bytes from its `internal` location.
+        response = HttpResponse()
+        response["X-Accel-Redirect"] = settings.PRIVATE_X_ACCEL_PREFIX + product.file.name
+        response["Content-Type"] = ""
+        response["Content-Disposition"] = content_disposition_header(True, product.download_name)
+    else:
+        response = FileResponse(
+            product.file.open("rb"), as_attachment=True, filename=product.download_name
+        )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def library(request):
+    orders = Order.objects.for_buyer(request.user).for_library()
+    page_obj = Paginator(orders, ORDERS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "orders/library.html", {"page_obj": page_obj})
+
+
+@login_required
+def test_payment(request, public_id):
+    if settings.PAYMENT_PROVIDER != Order.Provider.TEST:
+        raise Http404("The test provider is off.")
+    order = get_object_or_404(
+        Order.objects.for_buyer(request.user).filter(provider=Order.Provider.TEST),
+        public_id=public_id,
+    )
+    if order.status != Order.Status.PENDING:
+        # Paid, declined or canceled already: a second click changes nothing.
+        return see_other(order)
+    if request.method == "POST":
+        form = TestPaymentForm(request.POST)
+        if form.is_valid():
+            outcome = form.cleaned_data["outcome"]
+            if outcome == "pay":
+                order.mark_paid()
+            elif outcome == "decline":
+                order.mark_failed()
+            else:
+                order.mark_canceled()
+            return see_other(order)
+    else:
+        form = TestPaymentForm()
+    return render(request, "orders/test_payment.html", {"order": order, "form": form})
+
+
+@csrf_exempt
+@require_POST
+def stripe_webhook(request):
+    try:
+        event = construct_webhook_event(request.body, request.headers.get("Stripe-Signature"))
+    except ValueError as error:
+        logger.warning("Rejected a Stripe webhook: %s", error)
+        return HttpResponseBadRequest("Bad signature or payload.")
+    handle_webhook_event(event)
+    return HttpResponse(status=200)
