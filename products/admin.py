@@ -19,6 +19,21 @@ class PriceListFilter(admin.SimpleListFilter):
         return queryset
 
 
+class ArchivedListFilter(admin.SimpleListFilter):
+    title = "on sale"
+    parameter_name = "archived"
+
+    def lookups(self, request, model_admin):
+        return [("no", "Listed"), ("yes", "Archived")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "no":
+            return queryset.filter(archived_at__isnull=True)
+        if self.value() == "yes":
+            return queryset.filter(archived_at__isnull=False)
+        return queryset
+
+
 class ProductInline(admin.TabularInline):
     model = Product
     fields = ["name", "price_cents", "picture", "created_at"]
@@ -47,11 +62,11 @@ class StoreAdmin(admin.ModelAdmin):
 
 @admin.register(Product)
 class ProductAdmin(admin.ModelAdmin):
-    list_display = ["name", "store", "owner", "price", "created_at"]
+    list_display = ["name", "store", "owner", "price", "created_at", "archived_at"]
     list_select_related = ["store__owner"]
-    list_filter = ["created_at", PriceListFilter]
+    list_filter = ["created_at", PriceListFilter, ArchivedListFilter]
     search_fields = ["name", "store__name", "store__owner__email"]
-    readonly_fields = ["picture_preview", "created_at", "updated_at"]
+    readonly_fields = ["picture_preview", "file_name", "created_at", "updated_at", "archived_at"]
     autocomplete_fields = ["store"]
     date_hierarchy = "created_at"
 

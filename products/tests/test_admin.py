@@ -140,3 +140,13 @@ def test_admin_changelist_queries_do_not_grow_with_rows(
 
     assert response.status_code == 200
     assert len(shown(response)) == (count if url == PRODUCT_CHANGELIST else min(count, 6))
+
+
+@pytest.mark.parametrize(("value", "expected"), [("no", ["Listed thing"]), ("yes", ["Gone thing"])])
+def test_product_changelist_filters_listed_and_archived(admin_client, value, expected):
+    ProductFactory(name="Listed thing")
+    ProductFactory(name="Gone thing").archive()
+
+    response = admin_client.get(PRODUCT_CHANGELIST, {"archived": value})
+
+    assert [product.name for product in shown(response)] == expected
