@@ -17,9 +17,12 @@ from .models import Order, StripeEvent
 
 logger = logging.getLogger(__name__)
 
-# Seconds to wait for Stripe's API; the SDK retries twice with the same
-# idempotency key, so a slow answer never makes a second session.
-STRIPE_TIMEOUT = 20
+# Seconds to wait for each call to Stripe's API, and how often the SDK tries
+# again (with the same idempotency key, so a slow answer never makes a second
+# session; StripeClient does not retry unless told to). Three tries stay
+# inside gunicorn's 30-second worker timeout.
+STRIPE_TIMEOUT = 8
+STRIPE_RETRIES = 2
 
 
 class PaymentError(Exception):
@@ -43,6 +46,7 @@ def stripe_client():
         settings.STRIPE_SECRET_KEY,
         base_addresses={"api": settings.STRIPE_API_BASE},
         http_client=stripe.RequestsClient(timeout=STRIPE_TIMEOUT),
+        max_network_retries=STRIPE_RETRIES,
     )
 
 
@@ -152,7 +156,13 @@ def handle_webhook_event(event):
                 return
             SESSION_EVENTS[event.type](order, data)
         elif event.type == "charge.refunded":
-            order = Order.objects.filter(payment_intent_id=data.payment_intent).first()
+            # A charge made outside Checkout has no payment intent; filtering
+            # on None would match every order without one (free, test).
+            order = (
+                Order.objects.filter(payment_intent_id=data.payment_intent).first()
+                if data.payment_intent
+                else None
+            )
             if order is None:
                 logger.warning("Stripe refund %s names unknown payment %s", event.id, data.id)
                 return
