@@ -9,12 +9,14 @@ import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from PIL import Image
 from playwright.sync_api import expect
 
-from accounts.factories import DEFAULT_PASSWORD
+from accounts.factories import DEFAULT_PASSWORD, UserFactory
+from orders.models import Order
 from products.factories import ProductFactory, StoreFactory
 
 pytestmark = pytest.mark.e2e
@@ -216,3 +218,101 @@ def test_pages_fit_a_phone_and_the_navbar_collapses(page):
         expect_fits_width(page)
         expect_navbar_collapsed(page)
         expect(page.get_by_role("button", name="Log out")).to_be_visible()
+
+
+RECIPES = b"Grandma's soup\n\n1 onion, 2 carrots, a lot of patience.\n\xe2\x9c\x93 done\n"
+
+
+def recipes_product(**kwargs):
+    """A $5.00 product whose file has known bytes."""
+    return ProductFactory(
+        name="Soup recipes",
+        store__name="Soup Kitchen",
+        file=ContentFile(RECIPES, name="recipes.txt"),
+        file_name="recipes.txt",
+        price_cents=500,
+        picture=picture(),
+        **kwargs,
+    )
+
+
+def test_visitor_buys_a_product_after_signing_up_and_downloads_it(page, mailoutbox):
+    product = recipes_product()
+    checkout_path = reverse("orders:checkout", args=[product.pk])
+
+    page.goto(product.get_absolute_url())
+    expect(page.get_by_role("heading", name="Soup recipes")).to_be_visible()
+    expect(page.get_by_text("$5.00")).to_be_visible()
+    page.get_by_role("link", name="Buy now").click()
+
+    # Sent to log in, then on to sign up, with the checkout kept as `next`.
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+    assert parse_qs(urlsplit(page.url).query)["next"] == [checkout_path]
+    page.get_by_role("link", name="Create an account").click()
+    expect(page.get_by_role("heading", name="Open your store")).to_be_visible()
+    assert parse_qs(urlsplit(page.url).query)["next"] == [checkout_path]
+    field(page, "Email address").fill("cook@example.com")
+    field(page, "Password").fill(DEFAULT_PASSWORD)
+    field(page, "Password confirmation").fill(DEFAULT_PASSWORD)
+    field(page, "Store name").fill("Cook's Corner")
+    page.get_by_role("button", name="Sign up").click()
+
+    # Back at the checkout, now as the new buyer.
+    expect(page.get_by_text("Your account and store are ready.")).to_be_visible()
+    assert urlsplit(page.url).path == checkout_path
+    expect(page.get_by_role("heading", name="Checkout")).to_be_visible()
+    expect(page.get_by_role("navigation")).to_contain_text("cook@example.com")
+    page.get_by_role("button", name="Pay $5.00").click()
+
+    expect(page.get_by_role("heading", name="Test payment")).to_be_visible()
+    expect(page.get_by_text("Test mode: no money moves")).to_be_visible()
+    page.get_by_role("button", name="Pay $5.00").click()
+
+    expect(page.get_by_role("heading", name="Thank you!")).to_be_visible()
+    order = Order.objects.get()
+    assert order.buyer.email == "cook@example.com"
+    assert (order.status, order.amount_cents) == ("paid", 500)
+    order_path = order.get_absolute_url()
+    assert urlsplit(page.url).path == order_path
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download recipes.txt").click()
+    download = download_info.value
+    assert download.suggested_filename == "recipes.txt"
+    with open(download.path(), "rb") as downloaded:
+        assert downloaded.read() == RECIPES
+
+    # The receipt went out once, after the payment committed, with a link to the order.
+    receipts = [message for message in mailoutbox if message.to == ["cook@example.com"]]
+    assert len(receipts) == 1
+    assert "Soup recipes" in receipts[0].subject
+    assert settings.SITE_URL + order_path in receipts[0].body
+
+    page.get_by_role("navigation").get_by_role("link", name="Library").click()
+    expect(page.get_by_role("heading", name="Your library")).to_be_visible()
+    purchase = page.locator(".list-group-item").filter(has_text="Soup recipes")
+    expect(purchase).to_have_count(1)
+    expect(purchase.get_by_role("link", name="Download")).to_have_attribute(
+        "href", reverse("orders:download", args=[order.public_id])
+    )
+
+
+def test_declined_payment_offers_to_try_again(page, mailoutbox):
+    product = recipes_product()
+    buyer = UserFactory(email="unlucky@example.com")
+    log_in(page, buyer.email)
+
+    page.goto(product.get_absolute_url())
+    page.get_by_role("link", name="Buy now").click()
+    page.get_by_role("button", name="Pay $5.00").click()
+    expect(page.get_by_text("Test mode: no money moves")).to_be_visible()
+    page.get_by_role("button", name="Decline").click()
+
+    expect(page.get_by_role("heading", name="Payment not completed")).to_be_visible()
+    expect(page.get_by_text("The payment was declined.")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile(r"^Download"))).to_have_count(0)
+    assert Order.objects.get().status == "failed"
+    assert mailoutbox == []
+
+    page.get_by_role("link", name="Try again").click()
+    expect(page.get_by_role("heading", name="Checkout")).to_be_visible()
+    expect(page.get_by_role("button", name="Pay $5.00")).to_be_visible()
