@@ -95,7 +95,7 @@ def get_status(port, path):
 def demo_pages():
     """(label, path) of the pages to measure, the baseline first."""
     from accounts.models import User
-    from products.management.commands.seed_demo import DEMO_LOGIN
+    from orders.management.commands.seed_demo import DEMO_LOGIN
 
     store = User.objects.select_related("store").get(email=DEMO_LOGIN).store
     product = store.products.order_by("pk").first()
@@ -260,6 +260,7 @@ def bench(workdir):
     if not from_env:
         os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
         os.environ["DJANGO_MEDIA_ROOT"] = str(workdir / "media")
+        os.environ["DJANGO_PRIVATE_ROOT"] = str(workdir / "private")
     sys.path.insert(0, str(ROOT))
 
     host = machine()

@@ -12,6 +12,18 @@ MAX_FILE_BYTES = 100 * 1024 * 1024
 PICTURE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
 
 
+class PrivateFileInput(forms.ClearableFileInput):
+    """The current file named as buyers download it, and not linked: the
+    private storage has no public URL (templates/bootstrap5/layout/field_file.html)."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        product = getattr(value, "instance", None)
+        if context["widget"]["is_initial"] and product is not None:
+            context["widget"]["download_name"] = product.download_name
+        return context
+
+
 class ProductForm(forms.ModelForm):
     # Money is whole cents in the database and dollars with cents here.
     price = forms.DecimalField(
@@ -25,7 +37,10 @@ class ProductForm(forms.ModelForm):
     class Meta:
         model = Product
         fields = ["name", "description", "price", "picture", "file"]
-        widgets = {"picture": forms.ClearableFileInput(attrs={"accept": "image/*"})}
+        widgets = {
+            "picture": forms.ClearableFileInput(attrs={"accept": "image/*"}),
+            "file": PrivateFileInput,
+        }
         labels = {"file": "File to sell"}
         help_texts = {
             "picture": "Optional. JPEG, PNG, WebP or GIF, at most 5 MB.",

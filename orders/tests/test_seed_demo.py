@@ -1,12 +1,17 @@
 import io
+import zipfile
 
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from accounts.models import User
-from products.management.commands.seed_demo import DEMO_LOGIN, DEMO_PASSWORD
-from products.models import Product, Store
+from orders.factories import OrderFactory
+from orders.management.commands.seed_demo import DEMO_BUYER, DEMO_LOGIN, DEMO_PASSWORD
+from orders.models import Order
+from products.factories import ProductFactory
+from products.models import CatalogVersion, Product, Store
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +32,8 @@ def test_seed_demo_creates_the_requested_stores_and_products_with_pictures(media
     seed("--stores", "3", "--products", "7")
 
     assert Store.objects.count() == 3
-    assert User.objects.filter(email__endswith="@demo.yumroad.test").count() == 3
+    # Three creators and the buyer.
+    assert User.objects.filter(email__endswith="@demo.yumroad.test").count() == 4
     assert sorted(store.products.count() for store in Store.objects.all()) == [2, 2, 3]
     products = list(Product.objects.all())
     assert len(products) == 7
@@ -60,9 +66,10 @@ def test_running_seed_demo_twice_adds_nothing_the_second_time():
     output = seed("--stores", "2", "--products", "5")
 
     assert Store.objects.count() == 2
-    assert User.objects.count() == 2
+    assert User.objects.count() == 3
     assert set(Product.objects.values_list("pk", flat=True)) == first
     assert "0 products added" in output
+    assert "0 orders added" in output
 
 
 def test_seed_demo_tops_up_to_a_larger_count():
@@ -143,3 +150,198 @@ def test_seed_demo_if_empty_seeds_an_empty_database():
 
     assert Product.objects.count() == 2
     assert f"Demo login: {DEMO_LOGIN}" in output
+
+
+def test_seed_demo_if_empty_prints_both_logins_when_the_demo_data_exists():
+    seed("--stores", "2", "--products", "4")
+
+    output = seed("--if-empty")
+
+    assert "already has users" in output
+    assert f"Demo login: {DEMO_LOGIN} / {DEMO_PASSWORD}" in output
+    assert f"Demo buyer: {DEMO_BUYER} / {DEMO_PASSWORD}" in output
+
+
+# Files
+
+
+def test_every_demo_product_has_a_private_file_that_opens(private_storage, media_root):
+    seed("--stores", "2", "--products", "8")
+
+    for product in Product.objects.all():
+        assert product.file.storage is private_storage
+        assert private_storage.exists(product.file.name)
+        assert not (media_root / product.file.name).exists()
+        with product.file.open("rb") as file, zipfile.ZipFile(file) as archive:
+            assert archive.testzip() is None
+            readme = archive.read("README.txt").decode()
+        assert "Yumroad demo product" in readme
+        assert len(archive.namelist()) == 2
+
+
+def test_demo_files_are_downloaded_under_the_products_name():
+    seed("--stores", "1", "--products", "2")
+
+    names = dict(Product.objects.values_list("name", "file_name"))
+
+    assert names == {
+        "Cozy Icon Pack": "cozy-icon-pack.zip",
+        "Cozy Recipe Book": "cozy-recipe-book.zip",
+    }
+    assert {product.download_name for product in Product.objects.all()} == set(names.values())
+
+
+def test_demo_files_are_made_once_and_shared(private_storage):
+    seed("--stores", "3", "--products", "30")
+
+    files = set(Product.objects.values_list("file", flat=True))
+
+    assert len(files) == 6
+    assert set(private_storage.listdir("demo")[1]) == {name.split("/")[1] for name in files}
+
+
+def test_seed_demo_gives_a_file_to_demo_products_that_have_none():
+    seed("--stores", "1", "--products", "3")
+    bare = Product.objects.order_by("pk").first()
+    Product.objects.filter(pk=bare.pk).update(file="", file_name="")
+
+    seed("--stores", "1", "--products", "3")
+
+    bare.refresh_from_db()
+    assert bare.file.storage.exists(bare.file.name)
+    assert bare.file_name == "cozy-icon-pack.zip"
+
+
+def test_seed_demo_leaves_other_stores_products_alone(user):
+    product = ProductFactory(store=user.store, file="")
+
+    seed("--stores", "1", "--products", "2")
+
+    product.refresh_from_db()
+    assert not product.file
+
+
+# The demo buyer
+
+
+def test_demo_buyer_has_three_paid_orders_from_different_stores(mailoutbox):
+    output = seed("--stores", "4", "--products", "12")
+
+    buyer = User.objects.get(email=DEMO_BUYER)
+    orders = list(Order.objects.filter(buyer=buyer).select_related("product"))
+    assert len(orders) == 3
+    assert len({order.store_id for order in orders}) == 3
+    for order in orders:
+        assert order.status == Order.Status.PAID
+        assert order.provider == Order.Provider.TEST
+        assert order.paid_at is not None
+        assert order.email == buyer.email
+        assert order.store_id == order.product.store_id
+        assert order.product_name == order.product.name
+        assert order.amount_cents == order.product.price_cents > 0
+        assert order.product.file
+    assert not hasattr(buyer, "store")
+    assert "3 orders added for the demo buyer" in output
+    assert f"Demo buyer: {DEMO_BUYER} / {DEMO_PASSWORD}" in output
+    assert authenticate(email=DEMO_BUYER, password=DEMO_PASSWORD) == buyer
+    assert mailoutbox == []
+
+
+def test_demo_buyer_with_one_store_buys_three_of_its_products():
+    seed("--stores", "1", "--products", "4")
+
+    orders = Order.objects.filter(buyer__email=DEMO_BUYER)
+
+    assert orders.count() == 3
+    assert len(set(orders.values_list("product", flat=True))) == 3
+    assert all(order.amount_cents > 0 for order in orders)
+
+
+def test_demo_buyer_without_products_has_no_orders():
+    output = seed("--stores", "2", "--products", "0")
+
+    assert User.objects.filter(email=DEMO_BUYER).exists()
+    assert not Order.objects.exists()
+    assert f"Demo buyer: {DEMO_BUYER}" in output
+
+
+def test_running_seed_demo_again_adds_no_orders():
+    seed("--stores", "3", "--products", "9")
+    first = set(Order.objects.values_list("pk", flat=True))
+
+    output = seed("--stores", "3", "--products", "9")
+
+    assert set(Order.objects.values_list("pk", flat=True)) == first
+    assert "0 orders added" in output
+
+
+def test_demo_buyer_is_topped_up_to_three_orders_without_buying_twice():
+    seed("--stores", "1", "--products", "2")
+    # Only two products, one of them free: that one is "bought" the free way.
+    assert sorted(Order.objects.values_list("provider", "amount_cents")) == [
+        ("free", 0),
+        ("test", 300),
+    ]
+
+    seed("--stores", "3", "--products", "9")
+
+    orders = Order.objects.filter(buyer__email=DEMO_BUYER)
+    assert orders.count() == 3
+    assert len(set(orders.values_list("product", flat=True))) == 3
+
+
+def test_demo_buyer_downloads_a_purchase(client):
+    seed("--stores", "3", "--products", "9")
+    order = Order.objects.filter(buyer__email=DEMO_BUYER).select_related("product").first()
+    client.login(email=DEMO_BUYER, password=DEMO_PASSWORD)
+
+    response = client.get(reverse("orders:download", args=[order.public_id]))
+
+    assert response.status_code == 200
+    assert f'filename="{order.product.file_name}"' in response["Content-Disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    assert "README.txt" in archive.namelist()
+
+
+# Reset with orders
+
+
+def test_seed_demo_reset_deletes_the_demo_accounts_orders_first(user):
+    seed("--stores", "2", "--products", "4")
+    demo_product = Product.objects.filter(store__owner__email=DEMO_LOGIN).first()
+    sale_to_a_stranger = OrderFactory(product=demo_product, paid=True)
+    mine = ProductFactory(store=user.store)
+    demo_purchase = OrderFactory(product=mine, buyer=User.objects.get(email=DEMO_LOGIN), paid=True)
+    old_orders = set(Order.objects.values_list("pk", flat=True))
+
+    output = seed("--stores", "2", "--products", "4", "--reset")
+
+    assert "Deleted the demo accounts" in output
+    assert not old_orders & set(Order.objects.values_list("pk", flat=True))
+    assert not Order.objects.filter(pk__in=[sale_to_a_stranger.pk, demo_purchase.pk]).exists()
+    assert Order.objects.filter(buyer__email=DEMO_BUYER).count() == 3
+    assert User.objects.filter(pk=sale_to_a_stranger.buyer_id).exists()
+    assert Product.objects.filter(pk=mine.pk).exists()
+    assert Product.objects.filter(store__owner__email__endswith="@demo.yumroad.test").count() == 4
+
+
+def test_seed_demo_reset_keeps_the_shared_files_it_uses_again(
+    django_capture_on_commit_callbacks, private_storage
+):
+    seed("--stores", "2", "--products", "4")
+    files = set(Product.objects.values_list("file", flat=True))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        seed("--stores", "2", "--products", "4", "--reset")
+
+    assert set(Product.objects.values_list("file", flat=True)) == files
+    assert all(private_storage.exists(name) for name in files)
+
+
+def test_seed_demo_bumps_the_catalog_version():
+    seed("--stores", "1", "--products", "0")
+    before = CatalogVersion.current()
+
+    seed("--stores", "1", "--products", "2")
+
+    assert CatalogVersion.current() != before

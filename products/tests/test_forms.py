@@ -1,5 +1,8 @@
+from pathlib import Path
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template import Context, Template
 
 from products import forms as product_forms
 from products.factories import ProductFactory, StoreFactory
@@ -10,10 +13,24 @@ from products.tests.images import image_bytes, image_upload
 pytestmark = pytest.mark.django_db
 
 
-def product_form(price="5.00", picture=None, instance=None, **data):
+def product_form(price="5.00", picture=None, instance=None, file=None, **data):
     data = {"name": "Cozy Icon Pack", "description": "Forty icons.", "price": price, **data}
-    files = {"picture": picture} if picture is not None else {}
+    files = {name: f for name, f in [("picture", picture), ("file", file)] if f is not None}
     return ProductForm(data, files, instance=instance)
+
+
+def upload(name="guide.pdf", content=b"%PDF-1.4 the whole book\n", size=None):
+    """An uploaded file to sell; `size` fakes a big one without writing it."""
+    file = SimpleUploadedFile(name, content, content_type="application/pdf")
+    if size is not None:
+        file.size = size
+    return file
+
+
+def save_committed(form, django_capture_on_commit_callbacks):
+    """Save an edit and run what waits for the commit (file deletions)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        return form.save()
 
 
 def save_new(form):
@@ -207,15 +224,221 @@ def test_editing_without_a_new_picture_keeps_the_old_one():
     assert product.picture.name == old_name
 
 
-def test_clearing_the_picture_removes_it_from_the_product():
+def test_clearing_the_picture_removes_it_from_the_product_and_storage(
+    django_capture_on_commit_callbacks,
+):
     product = ProductFactory(picture=image_upload("gone.png"))
+    old = product.picture.name
 
     form = product_form(instance=product, **{"picture-clear": "on"})
 
     assert form.is_valid(), form.errors
-    form.save()
+    save_committed(form, django_capture_on_commit_callbacks)
     product.refresh_from_db()
     assert not product.picture
+    assert not product.picture.storage.exists(old)
+
+
+def test_replacing_the_picture_deletes_the_old_one_once_the_edit_commits(
+    django_capture_on_commit_callbacks,
+):
+    product = ProductFactory(picture=image_upload("old.png"))
+    old = product.picture.name
+    storage = product.picture.storage
+    form = product_form(instance=product, picture=image_upload("new.gif", "GIF"))
+    assert form.is_valid(), form.errors
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        form.save()
+    assert storage.exists(old)  # still there until the edit commits
+    for callback in callbacks:
+        callback()
+
+    product.refresh_from_db()
+    assert not storage.exists(old)
+    assert product.picture.name.endswith(".gif")
+    assert storage.exists(product.picture.name)
+
+
+# File to sell
+
+
+def test_the_file_field_is_labelled_file_to_sell_and_optional():
+    field = ProductForm().fields["file"]
+
+    assert field.label == "File to sell"
+    assert not field.required
+    assert 'name="file"' in str(ProductForm()["file"])
+
+
+def test_new_file_is_kept_in_private_storage_not_under_media_root(private_storage, media_root):
+    form = product_form(file=upload("guide.pdf", b"The whole book.\n"))
+
+    assert form.is_valid(), form.errors
+    product = save_new(form)
+
+    assert product.file.storage is private_storage
+    stored = Path(private_storage.location) / product.file.name
+    assert stored.read_bytes() == b"The whole book.\n"
+    assert not stored.resolve().is_relative_to(Path(media_root).resolve())
+    assert not list(Path(media_root).rglob("guide*"))
+
+
+def test_the_original_file_name_is_kept_when_the_stored_name_is_sanitized():
+    form = product_form(file=upload("My Book (final).pdf"))
+
+    assert form.is_valid(), form.errors
+    product = save_new(form)
+    product.refresh_from_db()
+
+    assert product.file.name.endswith("/My_Book_final.pdf")
+    assert product.file_name == "My Book (final).pdf"
+    assert product.download_name == "My Book (final).pdf"
+
+
+def test_a_long_file_name_is_stored_under_a_name_that_fits_and_kept_whole():
+    long_name = "b" * 240 + ".pdf"
+    form = product_form(file=upload(long_name))
+
+    assert form.is_valid(), form.errors
+    product = save_new(form)
+    product.refresh_from_db()
+
+    assert len(product.file.name) <= Product._meta.get_field("file").max_length
+    assert product.file.storage.exists(product.file.name)
+    assert product.file_name == long_name
+
+
+def test_two_uploads_with_the_same_name_do_not_collide():
+    forms = [product_form(file=upload("book.pdf", content)) for content in [b"first", b"second"]]
+    assert all(form.is_valid() for form in forms)
+
+    first, second = [save_new(form) for form in forms]
+
+    assert first.file.name != second.file.name
+    assert first.file.read() == b"first"
+    assert second.file.read() == b"second"
+    assert first.file_name == second.file_name == "book.pdf"
+
+
+def test_a_product_without_a_file_has_no_file_name():
+    form = product_form()
+
+    assert form.is_valid(), form.errors
+    product = save_new(form)
+
+    assert not product.file
+    assert product.file_name == ""
+
+
+def test_file_over_100_mb_is_rejected_on_the_file_field():
+    form = product_form(file=upload(size=100 * 1024 * 1024 + 1))
+
+    assert not form.is_valid()
+    assert list(form.errors) == ["file"]
+    assert form.errors["file"] == ["The file is 100.0\xa0MB; the limit is 100 MB."]
+
+
+def test_file_of_exactly_100_mb_is_accepted():
+    assert product_form(file=upload(size=100 * 1024 * 1024)).is_valid()
+
+
+def test_editing_without_a_new_file_keeps_the_file_and_its_name(
+    django_capture_on_commit_callbacks,
+):
+    product = ProductFactory(file_name="Original name.txt")
+    old = product.file.name
+
+    form = product_form(instance=product, name="Renamed product")
+
+    assert form.is_valid(), form.errors
+    save_committed(form, django_capture_on_commit_callbacks)
+    product.refresh_from_db()
+    assert (product.file.name, product.file_name) == (old, "Original name.txt")
+    assert product.file.storage.exists(old)
+
+
+def test_replacing_the_file_deletes_the_old_one_once_the_edit_commits(
+    django_capture_on_commit_callbacks,
+):
+    product = ProductFactory()
+    old = product.file.name
+    storage = product.file.storage
+    form = product_form(instance=product, file=upload("Second edition.pdf", b"better"))
+    assert form.is_valid(), form.errors
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        form.save()
+    assert storage.exists(old)  # still there until the edit commits
+    for callback in callbacks:
+        callback()
+
+    product.refresh_from_db()
+    assert not storage.exists(old)
+    assert product.file.read() == b"better"
+    assert product.file_name == "Second edition.pdf"
+
+
+def test_clearing_the_file_deletes_it_and_empties_its_name(django_capture_on_commit_callbacks):
+    product = ProductFactory()
+    old = product.file.name
+
+    form = product_form(instance=product, **{"file-clear": "on"})
+
+    assert form.is_valid(), form.errors
+    save_committed(form, django_capture_on_commit_callbacks)
+    product.refresh_from_db()
+    assert not product.file
+    assert product.file_name == ""
+    assert not product.file.storage.exists(old)
+
+
+def test_replacing_a_file_another_product_uses_keeps_it(django_capture_on_commit_callbacks):
+    product = ProductFactory()
+    twin = ProductFactory(file=product.file.name, file_name="guide.txt")
+
+    form = product_form(instance=product, file=upload("mine.pdf"))
+
+    assert form.is_valid(), form.errors
+    save_committed(form, django_capture_on_commit_callbacks)
+    twin.refresh_from_db()
+    assert twin.file.storage.exists(twin.file.name)
+    assert twin.file.read() == b"The thing itself.\n"
+
+
+def test_a_rejected_edit_deletes_nothing(django_capture_on_commit_callbacks, private_storage):
+    product = ProductFactory(picture=image_upload("kept.png"))
+    old_file, old_picture = product.file.name, product.picture.name
+
+    form = product_form(
+        instance=product,
+        name="abc",
+        file=upload("new.pdf"),
+        picture=image_upload("new.png"),
+    )
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert not form.is_valid()
+    assert callbacks == []
+    product.refresh_from_db()
+    assert (product.file.name, product.picture.name) == (old_file, old_picture)
+    assert private_storage.exists(old_file)
+    assert product.picture.storage.exists(old_picture)
+    assert private_storage.listdir("products")[0] == [old_file.split("/")[1]]
+
+
+def test_the_edit_form_names_the_current_file_without_linking_to_it():
+    product = ProductFactory(file_name="My Book (final).pdf", picture=image_upload("cover.png"))
+    template = Template("{% load crispy_forms_tags %}{{ form|crispy }}")
+
+    rendered = template.render(Context({"form": ProductForm(instance=product)}))
+
+    assert "My Book (final).pdf" in rendered
+    assert 'name="file-clear"' in rendered
+    assert product.file.name not in rendered
+    assert product.file.url not in rendered
+    # The picture, which is public, is still linked.
+    assert f'<a href="{product.picture.url}">' in rendered
 
 
 # Store form

@@ -6,7 +6,8 @@ from django.utils import timezone
 
 from accounts.factories import UserFactory
 from products.factories import ProductFactory, StoreFactory
-from products.models import Product, Store
+from products.models import CatalogVersion, Product, Store, delete_unused_file
+from products.tests.images import image_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -268,3 +269,124 @@ def test_with_newest_products_loads_all_stores_in_two_queries(django_assert_num_
             3,
             3,
         ]
+
+
+def test_with_newest_products_leaves_out_archived_products():
+    store = StoreFactory()
+    products = make_products_aged(store, Newest=0, Second=1, Third=2, Fourth=3)
+    products["Second"].archive()
+
+    (loaded,) = Store.objects.with_newest_products()
+
+    assert names(loaded.newest_products) == ["Newest", "Third", "Fourth"]
+
+
+# Archived products
+
+
+def test_listed_leaves_out_archived_products():
+    kept = ProductFactory()
+    ProductFactory().archive()
+
+    assert list(Product.objects.listed()) == [kept]
+
+
+def test_for_listing_leaves_out_archived_products():
+    products = make_products_aged(Newest=0, Archived=1, Oldest=2)
+    products["Archived"].archive()
+
+    assert names(Product.objects.for_listing()) == ["Newest", "Oldest"]
+
+
+def test_with_product_count_does_not_count_archived_products():
+    store = StoreFactory()
+    ProductFactory.create_batch(2, store=store)
+    ProductFactory(store=store).archive()
+
+    assert Store.objects.with_product_count().get(pk=store.pk).product_count == 2
+
+
+def test_featured_stores_do_not_count_archived_products():
+    two_listed = StoreFactory(name="Two listed")
+    ProductFactory.create_batch(2, store=two_listed)
+    one_listed = StoreFactory(name="One listed, three archived")
+    ProductFactory(store=one_listed)
+    for product in ProductFactory.create_batch(3, store=one_listed):
+        product.archive()
+    only_archived = StoreFactory(name="Only archived")
+    ProductFactory(store=only_archived).archive()
+
+    featured = list(Store.objects.featured())
+
+    assert featured == [two_listed, one_listed]
+    assert [store.product_count for store in featured] == [2, 1]
+
+
+def test_archive_takes_the_product_off_sale_once():
+    product = ProductFactory()
+    before = CatalogVersion.current()
+
+    assert product.archive() is True
+    archived_at = Product.objects.get(pk=product.pk).archived_at
+    after_first = CatalogVersion.current()
+
+    assert product.archive() is False
+    assert archived_at is not None
+    assert after_first != before
+    assert CatalogVersion.current() == after_first  # the second call changed nothing
+    assert Product.objects.get(pk=product.pk).archived_at == archived_at
+    assert Product.objects.get(pk=product.pk).is_archived
+
+
+def test_archive_keeps_the_file_for_past_buyers(django_capture_on_commit_callbacks):
+    product = ProductFactory()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        product.archive()
+
+    assert product.file.storage.exists(product.file.name)
+
+
+def test_delete_or_archive_deletes_a_product_without_orders(django_capture_on_commit_callbacks):
+    product = ProductFactory(picture=image_upload("cover.png"))
+    file, picture = product.file, product.picture
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert product.delete_or_archive() is True
+    assert not Product.objects.filter(pk=product.pk).exists()
+    assert file.storage.exists(file.name)  # kept until the delete commits
+    for callback in callbacks:
+        callback()
+
+    assert not file.storage.exists(file.name)
+    assert not picture.storage.exists(picture.name)
+
+
+def test_deleting_a_product_keeps_a_file_another_product_uses(django_capture_on_commit_callbacks):
+    product = ProductFactory()
+    twin = ProductFactory(file=product.file.name)
+    name = product.file.name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        product.delete_or_archive()
+
+    assert twin.file.storage.exists(name)
+
+
+def test_delete_unused_file_ignores_an_empty_file(django_capture_on_commit_callbacks):
+    product = ProductFactory(file="")
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        delete_unused_file(product.file)
+
+    assert callbacks == []
+
+
+@pytest.mark.parametrize(
+    ("file_name", "download_name"),
+    [("My Book (final).pdf", "My Book (final).pdf"), ("", "My_Book_final.pdf")],
+)
+def test_download_name_is_the_uploaded_name_or_else_the_stored_one(file_name, download_name):
+    product = ProductFactory.build(file="products/abc/My_Book_final.pdf", file_name=file_name)
+
+    assert product.download_name == download_name

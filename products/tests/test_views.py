@@ -1,6 +1,7 @@
 import html
 import re
 from datetime import timedelta
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -9,15 +10,21 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.factories import UserFactory
+from products import forms as product_forms
 from products.factories import ProductFactory, StoreFactory
 from products.models import Product
 from products.tests.images import image_upload
+from yumroad import settings as project_settings
 
 pytestmark = pytest.mark.django_db
 
 
 def product_data(**overrides):
     return {"name": "Cozy Icon Pack", "description": "Forty icons.", "price": "5", **overrides}
+
+
+def file_upload(name="guide.pdf", content=b"%PDF-1.4 the whole book\n"):
+    return SimpleUploadedFile(name, content, content_type="application/pdf")
 
 
 def messages_in(response):
@@ -352,6 +359,203 @@ def test_anonymous_visitor_cannot_delete(client):
     url = reverse("products:delete", args=[product.pk])
 
     assert_redirects_to_login(client.post(url), url)
+    assert Product.objects.filter(pk=product.pk).exists()
+
+
+# The file to sell
+
+
+def test_store_owner_creates_a_product_with_a_file_kept_privately(
+    logged_in_client, user, private_storage, media_root
+):
+    response = logged_in_client.post(
+        reverse("products:create"),
+        product_data(file=file_upload("My Book (final).pdf", b"The whole book.\n")),
+    )
+
+    product = Product.objects.get()
+    assert response.status_code == 302
+    assert product.file.storage is private_storage
+    assert (Path(private_storage.location) / product.file.name).read_bytes() == (
+        b"The whole book.\n"
+    )
+    assert not (Path(media_root) / product.file.name).exists()
+    assert product.file.name.endswith("/My_Book_final.pdf")
+    assert product.file_name == "My Book (final).pdf"
+
+
+def test_file_over_the_limit_is_shown_again_and_nothing_is_saved(
+    logged_in_client, user, private_storage, monkeypatch
+):
+    # Stands for 100 MB: the check is the same, and nothing big is written.
+    monkeypatch.setattr(product_forms, "MAX_FILE_BYTES", 10)
+
+    response = logged_in_client.post(
+        reverse("products:create"), product_data(file=file_upload(content=b"x" * 11))
+    )
+
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["file"]
+    assert "The file is 11\xa0bytes; the limit is 100 MB." in response.text
+    assert not Product.objects.exists()
+    assert not Path(private_storage.location, "products").exists()
+
+
+def test_owner_replaces_the_file_and_the_old_one_is_deleted(
+    logged_in_client, user, django_capture_on_commit_callbacks
+):
+    product = ProductFactory(store=user.store)
+    old = product.file.name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = logged_in_client.post(
+            reverse("products:edit", args=[product.pk]),
+            product_data(file=file_upload("Second edition.pdf", b"better")),
+        )
+
+    assert response.status_code == 302
+    product.refresh_from_db()
+    assert not product.file.storage.exists(old)
+    assert product.file.read() == b"better"
+    assert product.file_name == "Second edition.pdf"
+
+
+def test_owner_clears_the_file_and_it_is_deleted(
+    logged_in_client, user, django_capture_on_commit_callbacks
+):
+    product = ProductFactory(store=user.store)
+    old = product.file.name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        logged_in_client.post(
+            reverse("products:edit", args=[product.pk]), product_data(**{"file-clear": "on"})
+        )
+
+    product.refresh_from_db()
+    assert (product.file.name, product.file_name) == ("", "")
+    assert not product.file.storage.exists(old)
+    assert "Add the file buyers get" in logged_in_client.get(product.get_absolute_url()).text
+
+
+def test_owner_replaces_the_picture_and_the_old_one_is_deleted(
+    logged_in_client, user, django_capture_on_commit_callbacks
+):
+    product = ProductFactory(store=user.store, picture=image_upload("old.png"))
+    old = product.picture.name
+
+    with django_capture_on_commit_callbacks(execute=True):
+        logged_in_client.post(
+            reverse("products:edit", args=[product.pk]),
+            product_data(picture=image_upload("new.png")),
+        )
+
+    product.refresh_from_db()
+    assert product.picture.name != old
+    assert product.picture.storage.exists(product.picture.name)
+    assert not product.picture.storage.exists(old)
+
+
+def test_replacing_a_shared_file_keeps_it_for_the_other_product(
+    logged_in_client, user, django_capture_on_commit_callbacks
+):
+    product = ProductFactory(store=user.store)
+    other = ProductFactory(file=product.file.name)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        logged_in_client.post(
+            reverse("products:edit", args=[product.pk]), product_data(**{"file-clear": "on"})
+        )
+
+    other.refresh_from_db()
+    assert other.file.storage.exists(other.file.name)
+
+
+def test_rejected_edit_with_new_files_deletes_and_saves_nothing(
+    logged_in_client, user, private_storage, django_capture_on_commit_callbacks
+):
+    product = ProductFactory(store=user.store, picture=image_upload("old.png"))
+    before = (product.file.name, product.file_name, product.picture.name)
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        response = logged_in_client.post(
+            reverse("products:edit", args=[product.pk]),
+            product_data(
+                price="1.999", file=file_upload("new.pdf"), picture=image_upload("new.png")
+            ),
+        )
+
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["price"]
+    assert callbacks == []
+    product.refresh_from_db()
+    assert (product.file.name, product.file_name, product.picture.name) == before
+    assert private_storage.exists(product.file.name)
+    assert product.picture.storage.exists(product.picture.name)
+    assert private_storage.listdir("products")[0] == [product.file.name.split("/")[1]]
+
+
+def test_edit_page_names_the_file_without_a_link_to_it(logged_in_client, user):
+    product = ProductFactory(store=user.store, file_name="My Book (final).pdf")
+
+    response = logged_in_client.get(reverse("products:edit", args=[product.pk]))
+
+    assert "File to sell" in response.text
+    assert "My Book (final).pdf" in response.text
+    assert 'name="file-clear"' in response.text
+    assert product.file.name not in response.text
+
+
+def test_private_files_are_kept_outside_media_root():
+    media_root = Path(project_settings.MEDIA_ROOT).resolve()
+    private_root = Path(project_settings.PRIVATE_ROOT).resolve()
+
+    assert not private_root.is_relative_to(media_root)
+    assert not media_root.is_relative_to(private_root)
+
+
+@pytest.mark.urls("products.tests.dev_media_urls")
+def test_no_media_url_serves_a_product_file(client, private_storage):
+    product = ProductFactory(picture=image_upload("cover.png"))
+    # The route works: it serves the public picture.
+    assert client.get(product.picture.url).status_code == 200
+
+    assert client.get(f"/media/{product.file.name}").status_code == 404
+    assert client.get(product.file.url).status_code == 404
+    # Climbing out of MEDIA_ROOT is refused too.
+    for climb in ["..", "%2E%2E"]:
+        assert client.get(f"/media/{climb}/private/{product.file.name}").status_code in {400, 404}
+
+
+def test_deleting_a_product_deletes_its_file_and_picture(
+    logged_in_client, user, django_capture_on_commit_callbacks
+):
+    product = ProductFactory(store=user.store, picture=image_upload("cover.png"))
+    file, picture = product.file, product.picture
+
+    with django_capture_on_commit_callbacks(execute=True):
+        logged_in_client.post(reverse("products:delete", args=[product.pk]))
+
+    assert not Product.objects.filter(pk=product.pk).exists()
+    assert not file.storage.exists(file.name)
+    assert not picture.storage.exists(picture.name)
+
+
+# Archived products
+
+
+def test_archived_product_leaves_every_listing_and_its_pages(client, user):
+    product = ProductFactory(store=user.store, name="Old Font")
+    ProductFactory(store=user.store, name="New Font")
+    product.archive()
+
+    assert listed(client.get(reverse("products:index"))) == ["New Font"]
+    assert listed(client.get(user.store.get_absolute_url())) == ["New Font"]
+    assert "Old Font" not in client.get(reverse("products:store_index")).text
+    assert "Old Font" not in client.get(reverse("home")).text
+    assert client.get(product.get_absolute_url()).status_code == 404
+    client.force_login(user)
+    assert client.get(reverse("products:edit", args=[product.pk])).status_code == 404
+    assert client.post(reverse("products:delete", args=[product.pk])).status_code == 404
     assert Product.objects.filter(pk=product.pk).exists()
 
 

@@ -1,19 +1,26 @@
 import io
+import zipfile
+from datetime import timedelta
 from itertools import product as combinations
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.db.models import Case, Q, When
+from django.utils import timezone
+from django.utils.text import slugify
 from PIL import Image, ImageDraw, ImageFont
 
 from accounts.models import User
+from orders.models import Order
 from products.models import CatalogVersion, Product, Store
 
 DEMO_DOMAIN = "demo.yumroad.test"
 DEMO_PASSWORD = "tasty-pastries-42"
 DEMO_LOGIN = f"demo1@{DEMO_DOMAIN}"
+DEMO_BUYER = f"buyer@{DEMO_DOMAIN}"
+BUYER_ORDERS = 3
 PICTURES = 12
 BATCH = 500
 
@@ -22,11 +29,34 @@ ADJECTIVES = ["Cozy", "Midnight", "Bright", "Tiny", "Wild", "Golden", "Quiet", "
 THINGS = ["Icon Pack", "Recipe Book", "Beat Tape", "Font Family", "Photo Presets", "Field Guide"]
 PRICES_CENTS = [0, 300, 500, 900, 1200, 1900, 2900, 4900]
 COLOURS = ["#0d6efd", "#6610f2", "#d63384", "#dc3545", "#fd7e14", "#198754", "#20c997", "#0dcaf0"]
+# What each kind of demo product's zip holds besides its README: one small sample.
+SAMPLES = {
+    "Icon Pack": (
+        "icons/star.svg",
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24">'
+        '<path d="M12 2l3 7h7l-5.5 4.5 2 7.5-6.5-4.5-6.5 4.5 2-7.5L2 9h7z"/></svg>\n',
+    ),
+    "Recipe Book": (
+        "recipes.txt",
+        "Tasty pastries\n\n1. Rub 200 g flour into 100 g cold butter.\n"
+        "2. Add a pinch of salt and 3 tablespoons of water.\n3. Rest, roll, bake at 200 °C.\n",
+    ),
+    "Beat Tape": (
+        "tracklist.txt",
+        "1. Warm Up (2:31)\n2. Night Bus (3:04)\n3. Last Light (2:47)\n",
+    ),
+    "Font Family": ("specimen.txt", "The quick brown fox jumps over the lazy dog.\n0123456789\n"),
+    "Photo Presets": ("presets.txt", "Golden hour: +0.3 exposure, +10 warmth, -5 highlights.\n"),
+    "Field Guide": ("trails.txt", "Ridge loop, 8 km: start early, water at the second hut.\n"),
+}
+# Fixed entry dates, so the same demo file is byte for byte the same every time.
+ZIP_DATE = (2025, 1, 1, 0, 0, 0)
 
 
 class Command(BaseCommand):
     help = (
-        "Create demo creators, stores and products with generated pictures. "
+        "Create demo creators, stores and products with generated pictures and files, "
+        "and a demo buyer with a few paid orders. "
         "Safe to run again: it only adds what is missing."
     )
 
@@ -35,7 +65,9 @@ class Command(BaseCommand):
         parser.add_argument(
             "--products", type=int, default=40, help="demo products in all, spread over the stores"
         )
-        parser.add_argument("--reset", action="store_true", help="delete the demo accounts first")
+        parser.add_argument(
+            "--reset", action="store_true", help="delete the demo accounts and their orders first"
+        )
         parser.add_argument(
             "--if-empty", action="store_true", help="do nothing if the database has any user"
         )
@@ -52,43 +84,63 @@ class Command(BaseCommand):
             raise CommandError("--stores must be at least 1 and --products at least 0.")
         if if_empty and User.objects.exists():
             self.stdout.write("The database already has users; no demo data added.")
-            self._print_login()
+            self._print_logins()
             return
 
+        # Storage is not transactional: the shared pictures and files are
+        # written first, and a rolled-back run leaves only them behind.
         pictures = self._pictures()
+        files = self._files()
         with transaction.atomic():
             if reset:
-                deleted, _ = User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}").delete()
-                self.stdout.write(f"Deleted the demo accounts ({deleted} rows).")
+                self._reset()
             demo_stores = [self._store(number) for number in range(1, stores + 1)]
-            added = self._products(demo_stores, products, pictures)
+            added = self._products(demo_stores, products, pictures, files)
+            self._attach_files(demo_stores, files)
+            ordered = self._buyer_orders(demo_stores)
             # bulk_create sends no post_save: tell cached pages ourselves.
             CatalogVersion.bump()
 
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {stores} stores, {added} products added "
-                f"({Product.objects.filter(store__in=demo_stores).count()} in the demo stores)."
+                f"({Product.objects.filter(store__in=demo_stores).count()} in the demo stores), "
+                f"{ordered} orders added for the demo buyer."
             )
         )
-        self._print_login()
+        self._print_logins()
 
-    def _print_login(self):
-        if User.objects.filter(email=DEMO_LOGIN).exists():
-            self.stdout.write(f"Demo login: {DEMO_LOGIN} / {DEMO_PASSWORD}")
+    def _print_logins(self):
+        logins = {DEMO_LOGIN: "Demo login", DEMO_BUYER: "Demo buyer"}
+        existing = set(User.objects.filter(email__in=logins).values_list("email", flat=True))
+        for email, label in logins.items():
+            if email in existing:
+                self.stdout.write(f"{label}: {email} / {DEMO_PASSWORD}")
 
-    def _store(self, number):
-        email = f"demo{number}@{DEMO_DOMAIN}"
-        owner = User.objects.filter(email=email).first() or User.objects.create_user(
+    def _reset(self):
+        demo_users = User.objects.filter(email__endswith=f"@{DEMO_DOMAIN}")
+        # Orders protect their buyer, product and store: the demo accounts'
+        # purchases and sales go first.
+        orders, _ = Order.objects.filter(
+            Q(buyer__in=demo_users) | Q(store__owner__in=demo_users)
+        ).delete()
+        deleted, _ = demo_users.delete()
+        self.stdout.write(f"Deleted the demo accounts ({orders + deleted} rows).")
+
+    def _user(self, email):
+        return User.objects.filter(email=email).first() or User.objects.create_user(
             email, DEMO_PASSWORD
         )
+
+    def _store(self, number):
+        owner = self._user(f"demo{number}@{DEMO_DOMAIN}")
         name = STORE_NAMES[(number - 1) % len(STORE_NAMES)]
         if number > len(STORE_NAMES):
             name = f"{name} {number}"
         store, _ = Store.objects.get_or_create(owner=owner, defaults={"name": name})
         return store
 
-    def _products(self, stores, total, pictures):
+    def _products(self, stores, total, pictures, files):
         """Top each store up to its share of `total`; return how many were added."""
         names = [f"{adjective} {thing}" for adjective, thing in combinations(ADJECTIVES, THINGS)]
         missing = []
@@ -106,6 +158,10 @@ class Command(BaseCommand):
                         description=f"{name} from {store.name}.\nInstant download, yours to keep.",
                         price_cents=PRICES_CENTS[serial % len(PRICES_CENTS)],
                         picture=pictures[serial % len(pictures)],
+                        # names cycle through THINGS in order, so this is the
+                        # file of the product's own kind.
+                        file=files[serial % len(files)],
+                        file_name=self._download_name(name),
                     )
                 )
         for start in range(0, len(missing), BATCH):
@@ -114,13 +170,109 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {min(start + BATCH, len(missing))}/{len(missing)} products")
         return len(missing)
 
+    def _attach_files(self, stores, files):
+        """Give a file to demo products that have none (made before demo
+        products had files), so every demo product can be bought."""
+        bare = list(Product.objects.filter(store__in=stores, file="").only("pk", "name"))
+        for product in bare:
+            kind = next((i for i, thing in enumerate(THINGS) if thing in product.name), 0)
+            product.file = files[kind]
+            product.file_name = self._download_name(product.name)
+        Product.objects.bulk_update(bare, ["file", "file_name"], batch_size=BATCH)
+
+    @staticmethod
+    def _download_name(product_name):
+        return f"{slugify(product_name) or 'download'}.zip"
+
+    def _buyer_orders(self, stores):
+        """Top the demo buyer up to BUYER_ORDERS purchases, each of a
+        different product, from different stores where there are enough.
+
+        The orders are made paid directly, as if the test provider had said
+        so, without `mark_paid`: no receipts go out for demo data.
+        """
+        buyer = self._user(DEMO_BUYER)
+        owned = set(
+            Order.objects.for_buyer(buyer).for_library().values_list("product_id", flat=True)
+        )
+        wanted = BUYER_ORDERS - len(owned)
+        if wanted <= 0:
+            return 0
+        now = timezone.now()
+        orders = []
+        for number, product in enumerate(self._products_to_buy(stores, wanted, owned)):
+            when = now - timedelta(days=2 * (wanted - number), hours=number)
+            orders.append(
+                Order(
+                    buyer=buyer,
+                    email=buyer.email,
+                    product=product,
+                    store_id=product.store_id,
+                    product_name=product.name,
+                    amount_cents=product.price_cents,
+                    provider=Order.Provider.FREE if product.is_free else Order.Provider.TEST,
+                    status=Order.Status.PAID,
+                    created_at=when,
+                    paid_at=when,
+                )
+            )
+        Order.objects.bulk_create(orders)
+        return len(orders)
+
+    def _products_to_buy(self, stores, count, owned):
+        """Up to `count` buyable demo products, one per store first, priced
+        ones before free ones."""
+        buyable = (
+            Product.objects.listed()
+            .exclude(file="")
+            .exclude(pk__in=owned)
+            .order_by(Case(When(price_cents=0, then=1), default=0), "pk")
+        )
+        chosen = []
+        for store in stores:
+            if len(chosen) == count:
+                return chosen
+            first = buyable.filter(store=store).first()
+            if first is not None:
+                chosen.append(first)
+        # Fewer stores with products than orders wanted: more from the same stores.
+        more = buyable.filter(store__in=stores).exclude(pk__in=[product.pk for product in chosen])
+        return chosen + list(more[: count - len(chosen)])
+
+    def _files(self):
+        """Names of the generated files sold, one per kind of product, made
+        once in the products' private storage and shared by products."""
+        storage = Product.file.field.storage
+        names = []
+        for thing in THINGS:
+            name = f"demo/{slugify(thing)}.zip"
+            if not storage.exists(name):
+                name = storage.save(name, ContentFile(self._zip(thing)))
+            names.append(name)
+        return names
+
+    def _zip(self, thing):
+        sample_name, sample = SAMPLES[thing]
+        readme = (
+            f"{thing}, a Yumroad demo product.\n\n"
+            "Made by `manage.py seed_demo`: a stand-in for what a creator sells.\n"
+        )
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for name, text in [("README.txt", readme), (sample_name, sample)]:
+                entry = zipfile.ZipInfo(name, ZIP_DATE)
+                entry.external_attr = 0o644 << 16  # rw-r--r-- once unpacked
+                archive.writestr(entry, text, compress_type=zipfile.ZIP_DEFLATED)
+        return buffer.getvalue()
+
     def _pictures(self):
         """Names of the generated pictures, drawn once and shared by products."""
+        storage = Product.picture.field.storage
         names = []
         for number in range(PICTURES):
             name = f"demo/picture-{number}.png"
-            if not default_storage.exists(name):
-                default_storage.save(name, ContentFile(self._draw(number)))
+            if not storage.exists(name):
+                name = storage.save(name, ContentFile(self._draw(number)))
             names.append(name)
         return names
 
