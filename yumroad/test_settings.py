@@ -1,5 +1,8 @@
 """Test-only overrides: speed and isolation, nothing else."""
 
+import os
+import tempfile
+
 from .settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -11,3 +14,17 @@ STORAGES = {
 # Tests run with DEBUG off but without collectstatic: look files up on
 # request, as in development, instead of warning that STATIC_ROOT is missing.
 WHITENOISE_AUTOREFRESH = True
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # The test database in a file, as in production, not Django's shared
+    # in-memory one: in that, connections lock whole tables and fail at once
+    # ("database table is locked") instead of waiting their busy timeout, so
+    # threads that write at once (orders/tests/test_concurrency.py) cannot
+    # pass. One file per test process, so parallel runs never share it; no
+    # fsync, since nothing in it needs to survive a crash.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"yumroad-test-{os.getpid()}.sqlite3")
+    }
+    DATABASES["default"]["OPTIONS"]["init_command"] = (  # noqa: F405
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=OFF;"
+    )
