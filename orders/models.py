@@ -9,6 +9,19 @@ from products.models import Product, Store, format_cents
 
 
 class OrderQuerySet(models.QuerySet):
+    def create_for(self, buyer, product, provider):
+        """A pending order for `product`, with its name and price copied as
+        they are now: a later change to the product never changes it."""
+        return self.create(
+            buyer=buyer,
+            email=buyer.email,
+            product=product,
+            store=product.store,
+            product_name=product.name,
+            amount_cents=product.price_cents,
+            provider=provider,
+        )
+
     def paid(self):
         return self.filter(status=Order.Status.PAID)
 

@@ -70,29 +70,13 @@ def checkout(request, pk):
 def _start_payment(request, product):
     if product.is_free:
         with transaction.atomic():
-            order = Order.objects.create(
-                buyer=request.user,
-                email=request.user.email,
-                product=product,
-                store=product.store,
-                product_name=product.name,
-                amount_cents=0,
-                provider=Order.Provider.FREE,
-            )
+            order = Order.objects.create_for(request.user, product, Order.Provider.FREE)
             order.mark_paid()
         messages.success(request, "It's yours: download it below.")
         return see_other(order)
 
     provider = get_provider()
-    order = Order.objects.create(
-        buyer=request.user,
-        email=request.user.email,
-        product=product,
-        store=product.store,
-        product_name=product.name,
-        amount_cents=product.price_cents,
-        provider=provider.name,
-    )
+    order = Order.objects.create_for(request.user, product, provider.name)
     try:
         payment_url = provider.start(order, request)
     except PaymentError:

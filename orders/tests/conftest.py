@@ -13,6 +13,8 @@ import stripe
 from django.test import Client
 from django.urls import reverse
 
+from accounts.factories import UserFactory
+
 STRIPE_API_BASE = "https://stripe.test"
 STRIPE_WEBHOOK_SECRET = "whsec_test_yumroad"
 
@@ -21,6 +23,17 @@ _ids = itertools.count(1)
 
 def _next_id(prefix):
     return f"{prefix}_test_{next(_ids):06d}"
+
+
+@pytest.fixture
+def buyer(db):
+    return UserFactory(email="buyer@example.com")
+
+
+@pytest.fixture
+def buyer_client(client, buyer):
+    client.force_login(buyer)
+    return client
 
 
 @pytest.fixture

@@ -13,11 +13,11 @@ import requests
 from django.core import mail
 from django.urls import reverse
 
-from accounts.factories import UserFactory
 from orders.factories import OrderFactory
 from orders.models import Order, StripeEvent
 from products.factories import ProductFactory
 from products.models import Product
+from products.tests.pages import messages_in
 
 from .conftest import STRIPE_API_BASE
 
@@ -30,24 +30,9 @@ def session_url(session_id):
     return f"{SESSIONS_URL}/{session_id}"
 
 
-def messages_in(response):
-    return [str(message) for message in response.context["messages"]]
-
-
 def mail_to():
     """Who each email sent so far went to."""
     return [message.to for message in mail.outbox]
-
-
-@pytest.fixture
-def buyer(db):
-    return UserFactory(email="buyer@example.com")
-
-
-@pytest.fixture
-def buyer_client(client, buyer):
-    client.force_login(buyer)
-    return client
 
 
 @pytest.fixture

@@ -1,7 +1,6 @@
 import re
 import uuid
 from datetime import timedelta
-from urllib.parse import parse_qs, urlsplit
 
 import factory
 import pytest
@@ -11,28 +10,17 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.timezone import localtime
 
-from accounts.factories import UserFactory
 from orders.factories import OrderFactory
 from orders.models import Order
 from products.factories import ProductFactory
 from products.models import Product
+from products.tests.pages import assert_redirects_to_login, messages_in
 
 pytestmark = pytest.mark.django_db
 
 Status = Order.Status
 ORDER_URL_NAMES = ["orders:detail", "orders:download", "orders:test_payment"]
 FILE_BYTES = b"%PDF-1.7 the whole field guide\n"
-
-
-@pytest.fixture
-def buyer(db):
-    return UserFactory(email="buyer@example.com")
-
-
-@pytest.fixture
-def buyer_client(client, buyer):
-    client.force_login(buyer)
-    return client
 
 
 @pytest.fixture
@@ -51,17 +39,6 @@ def payment_page_url(order):
 
 def download_url(order):
     return reverse("orders:download", args=[order.public_id])
-
-
-def messages_in(response):
-    return [str(message) for message in response.context["messages"]]
-
-
-def assert_redirects_to_login(response, next_url):
-    assert response.status_code == 302
-    location = urlsplit(response.url)
-    assert location.path == reverse("accounts:login")
-    assert parse_qs(location.query)["next"] == [next_url]
 
 
 def assert_see_other(response, url):

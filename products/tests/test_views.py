@@ -14,6 +14,7 @@ from products import forms as product_forms
 from products.factories import ProductFactory, StoreFactory
 from products.models import Product
 from products.tests.images import image_upload
+from products.tests.pages import assert_redirects_to_login, messages_in
 from yumroad import settings as project_settings
 
 pytestmark = pytest.mark.django_db
@@ -25,17 +26,6 @@ def product_data(**overrides):
 
 def file_upload(name="guide.pdf", content=b"%PDF-1.4 the whole book\n"):
     return SimpleUploadedFile(name, content, content_type="application/pdf")
-
-
-def messages_in(response):
-    return [str(message) for message in response.context["messages"]]
-
-
-def assert_redirects_to_login(response, next_url):
-    assert response.status_code == 302
-    location = urlsplit(response.url)
-    assert location.path == reverse("accounts:login")
-    assert parse_qs(location.query)["next"] == [next_url]
 
 
 def listed(response):
