@@ -44,6 +44,10 @@ def _checkout_refusal(request, product):
     if owned:
         messages.info(request, "You already own this.")
         return redirect(owned)
+    # Archived, perhaps between the checkout page and its POST.
+    if product.is_archived:
+        messages.info(request, "This product is no longer for sale.")
+        return redirect(product.store)
     if not product.file:
         messages.info(request, "This product is not available yet.")
         return redirect(product)
@@ -52,9 +56,7 @@ def _checkout_refusal(request, product):
 
 @login_required
 def checkout(request, pk):
-    # An archived or deleted product is gone from here too, even between
-    # the checkout page and its POST.
-    product = get_object_or_404(Product.objects.listed().select_related("store"), pk=pk)
+    product = get_object_or_404(Product.objects.select_related("store"), pk=pk)
     refusal = _checkout_refusal(request, product)
     if refusal:
         return refusal

@@ -200,27 +200,6 @@ def test_demo_files_are_made_once_and_shared(private_storage):
     assert set(private_storage.listdir("demo")[1]) == {name.split("/")[1] for name in files}
 
 
-def test_seed_demo_gives_a_file_to_demo_products_that_have_none():
-    seed("--stores", "1", "--products", "3")
-    bare = Product.objects.order_by("pk").first()
-    Product.objects.filter(pk=bare.pk).update(file="", file_name="")
-
-    seed("--stores", "1", "--products", "3")
-
-    bare.refresh_from_db()
-    assert bare.file.storage.exists(bare.file.name)
-    assert bare.file_name == "cozy-icon-pack.zip"
-
-
-def test_seed_demo_leaves_other_stores_products_alone(user):
-    product = ProductFactory(store=user.store, file="")
-
-    seed("--stores", "1", "--products", "2")
-
-    product.refresh_from_db()
-    assert not product.file
-
-
 # The demo buyer
 
 

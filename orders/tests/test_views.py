@@ -167,10 +167,21 @@ def test_a_product_without_a_file_cannot_be_bought(buyer_client, user, method):
 def test_an_archived_product_cannot_be_checked_out(buyer_client, product, method):
     product.archive()
 
-    response = getattr(buyer_client, method)(checkout_url(product))
+    response = getattr(buyer_client, method)(checkout_url(product), follow=True)
 
-    assert response.status_code == 404
+    assert response.redirect_chain[0][0] == product.store.get_absolute_url()
+    assert messages_in(response) == ["This product is no longer for sale."]
     assert not Order.objects.exists()
+
+
+def test_buyer_of_an_archived_product_is_sent_to_their_order(buyer_client, buyer, product):
+    order = OrderFactory(buyer=buyer, product=product, paid=True)
+    product.archive()
+
+    response = buyer_client.get(checkout_url(product), follow=True)
+
+    assert response.redirect_chain[0][0] == order.get_absolute_url()
+    assert messages_in(response) == ["You already own this."]
 
 
 @pytest.mark.parametrize("method", ["get", "post"])

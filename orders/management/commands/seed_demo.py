@@ -96,7 +96,6 @@ class Command(BaseCommand):
                 self._reset()
             demo_stores = [self._store(number) for number in range(1, stores + 1)]
             added = self._products(demo_stores, products, pictures, files)
-            self._attach_files(demo_stores, files)
             ordered = self._buyer_orders(demo_stores)
             # bulk_create sends no post_save: tell cached pages ourselves.
             CatalogVersion.bump()
@@ -169,16 +168,6 @@ class Command(BaseCommand):
             if len(missing) > BATCH:
                 self.stdout.write(f"  {min(start + BATCH, len(missing))}/{len(missing)} products")
         return len(missing)
-
-    def _attach_files(self, stores, files):
-        """Give a file to demo products that have none (made before demo
-        products had files), so every demo product can be bought."""
-        bare = list(Product.objects.filter(store__in=stores, file="").only("pk", "name"))
-        for product in bare:
-            kind = next((i for i, thing in enumerate(THINGS) if thing in product.name), 0)
-            product.file = files[kind]
-            product.file_name = self._download_name(product.name)
-        Product.objects.bulk_update(bare, ["file", "file_name"], batch_size=BATCH)
 
     @staticmethod
     def _download_name(product_name):
