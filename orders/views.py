@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.encoding import escape_uri_path
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
@@ -109,9 +110,12 @@ def download(request, public_id):
     if not product.file:
         raise Http404("This product has no file.")
     if settings.PRIVATE_X_ACCEL_PREFIX:
-        # nginx sends the bytes from its `internal` location.
+        # nginx sends the bytes from its `internal` location; the header is
+        # a URI, so a name that is not ASCII is percent-encoded.
         response = HttpResponse()
-        response["X-Accel-Redirect"] = settings.PRIVATE_X_ACCEL_PREFIX + product.file.name
+        response["X-Accel-Redirect"] = escape_uri_path(
+            settings.PRIVATE_X_ACCEL_PREFIX + product.file.name
+        )
         response["Content-Type"] = ""
         response["Content-Disposition"] = content_disposition_header(True, product.download_name)
     else:

@@ -1,6 +1,7 @@
 import re
 import uuid
 from datetime import timedelta
+from urllib.parse import unquote
 
 import factory
 import pytest
@@ -461,6 +462,22 @@ def test_behind_nginx_the_download_is_an_x_accel_redirect(settings, buyer_client
     assert response["Content-Disposition"] == 'attachment; filename="guide.txt"'
     assert response.content == b""
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_x_accel_redirect_escapes_a_file_name_that_is_not_ascii(settings, buyer_client, buyer):
+    settings.PRIVATE_X_ACCEL_PREFIX = "/protected/"
+    product = ProductFactory(
+        file=factory.django.FileField(filename="Рецепты и заметки.txt"),
+        file_name="Рецепты и заметки.txt",
+    )
+    order = OrderFactory(buyer=buyer, product=product, paid=True)
+
+    response = buyer_client.get(download_url(order))
+
+    assert response.status_code == 200
+    assert response["X-Accel-Redirect"].isascii()
+    assert unquote(response["X-Accel-Redirect"]) == "/protected/" + product.file.name
+    assert "filename*=utf-8''" in response["Content-Disposition"]
 
 
 # Archive: deleting a product that has orders
