@@ -255,6 +255,8 @@ def bench(workdir):
         DJANGO_HTTPS="false",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="127.0.0.1",
+        # Production settings name their payment provider; no page measured pays.
+        PAYMENT_PROVIDER="test",
         BENCH_STATIC_ROOT=str(workdir / "static"),
     )
     if not from_env:
