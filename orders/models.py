@@ -9,14 +9,16 @@ from products.models import Product, Store, format_cents
 
 
 class OrderQuerySet(models.QuerySet):
-    def create_for(self, buyer, product, provider):
-        """A pending order for `product`, with its name and price copied as
-        they are now: a later change to the product never changes it."""
+    def create_for(self, buyer, product, provider, **fields):
+        """An order (pending, unless `fields` say otherwise) for `product`, with
+        its name and price copied as they are now: a later change to the
+        product never changes it."""
         return self.create(
+            **fields,
             buyer=buyer,
             email=buyer.email,
             product=product,
-            store=product.store,
+            store_id=product.store_id,
             product_name=product.name,
             amount_cents=product.price_cents,
             provider=provider,

@@ -188,25 +188,18 @@ class Command(BaseCommand):
         if wanted <= 0:
             return 0
         now = timezone.now()
-        orders = []
-        for number, product in enumerate(self._products_to_buy(stores, wanted, owned)):
+        products = self._products_to_buy(stores, wanted, owned)
+        for number, product in enumerate(products):
             when = now - timedelta(days=2 * (wanted - number), hours=number)
-            orders.append(
-                Order(
-                    buyer=buyer,
-                    email=buyer.email,
-                    product=product,
-                    store_id=product.store_id,
-                    product_name=product.name,
-                    amount_cents=product.price_cents,
-                    provider=Order.Provider.FREE if product.is_free else Order.Provider.TEST,
-                    status=Order.Status.PAID,
-                    created_at=when,
-                    paid_at=when,
-                )
+            Order.objects.create_for(
+                buyer,
+                product,
+                Order.Provider.FREE if product.is_free else Order.Provider.TEST,
+                status=Order.Status.PAID,
+                created_at=when,
+                paid_at=when,
             )
-        Order.objects.bulk_create(orders)
-        return len(orders)
+        return len(products)
 
     def _products_to_buy(self, stores, count, owned):
         """Up to `count` buyable demo products, one per store first, priced
