@@ -1,6 +1,7 @@
 import io
 import zipfile
 from datetime import timedelta
+from functools import partial
 from itertools import product as combinations
 
 from django.conf import settings
@@ -225,13 +226,17 @@ class Command(BaseCommand):
         """Names of the generated files sold, one per kind of product, made
         once in the products' private storage and shared by products."""
         storage = Product.file.field.storage
-        names = []
-        for thing in THINGS:
-            name = f"demo/{slugify(thing)}.zip"
-            if not storage.exists(name):
-                name = storage.save(name, ContentFile(self._zip(thing)))
-            names.append(name)
-        return names
+        return [
+            self._save_once(storage, f"demo/{slugify(thing)}.zip", partial(self._zip, thing))
+            for thing in THINGS
+        ]
+
+    @staticmethod
+    def _save_once(storage, name, content):
+        """`name` in `storage`, saved from `content()` only if it is not there yet."""
+        if storage.exists(name):
+            return name
+        return storage.save(name, ContentFile(content()))
 
     def _zip(self, thing):
         sample_name, sample = SAMPLES[thing]
@@ -250,13 +255,10 @@ class Command(BaseCommand):
     def _pictures(self):
         """Names of the generated pictures, drawn once and shared by products."""
         storage = Product.picture.field.storage
-        names = []
-        for number in range(PICTURES):
-            name = f"demo/picture-{number}.png"
-            if not storage.exists(name):
-                name = storage.save(name, ContentFile(self._draw(number)))
-            names.append(name)
-        return names
+        return [
+            self._save_once(storage, f"demo/picture-{number}.png", partial(self._draw, number))
+            for number in range(PICTURES)
+        ]
 
     def _draw(self, number):
         image = Image.new("RGB", (400, 300), COLOURS[number % len(COLOURS)])
