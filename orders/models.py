@@ -1,18 +1,158 @@
 import uuid
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models, transaction
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import TruncDate, Upper
 from django.urls import reverse
 from django.utils import timezone
 
 from products.models import Product, Store, format_cents
 
 
+class DiscountCodeQuerySet(models.QuerySet):
+    def for_store(self, store):
+        return self.filter(store_id=store.pk)
+
+    def with_earnings(self):
+        """`earned`: the cents its kept sales brought in (refunds left out)."""
+        return self.annotate(
+            earned_cents=Sum(
+                "orders__amount_cents", filter=Q(orders__status=Order.Status.PAID), default=0
+            )
+        )
+
+
+class DiscountCode(models.Model):
+    """A store's code that lowers the price at checkout, for some or all of its products.
+
+    A use is taken when an order is made and given back when that order
+    fails, is canceled or expires, each by one conditional UPDATE.
+    """
+
+    store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="discount_codes")
+    # Stored upper-case, so "summer" and "SUMMER" are one code.
+    code = models.CharField(
+        max_length=32,
+        validators=[RegexValidator(r"^[A-Z0-9-]{3,32}$", "Use 3 to 32 letters, digits or dashes.")],
+    )
+    percent_off = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    amount_off_cents = models.PositiveIntegerField("amount off (cents)", null=True, blank=True)
+    max_uses = models.PositiveIntegerField(null=True, blank=True, validators=[MinValueValidator(1)])
+    uses = models.PositiveIntegerField(default=0, editable=False)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    products = models.ManyToManyField(
+        Product,
+        blank=True,
+        related_name="discount_codes",
+        help_text="None: every product of the store.",
+    )
+    is_active = models.BooleanField("active", default=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = DiscountCodeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                F("store"), Upper("code"), name="discount_code_unique_in_store"
+            ),
+            models.CheckConstraint(
+                condition=Q(percent_off__isnull=True) ^ Q(amount_off_cents__isnull=True),
+                name="discount_code_percent_or_amount",
+                violation_error_message="Give a percent off or an amount off, not both.",
+            ),
+            models.CheckConstraint(
+                condition=Q(percent_off__gte=1, percent_off__lte=100) | Q(percent_off__isnull=True),
+                name="discount_code_percent_1_to_100",
+            ),
+        ]
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def discount(self):
+        """What the code takes off, as people read it: "20% off", "$5.00 off"."""
+        if self.percent_off is not None:
+            return f"{self.percent_off}% off"
+        return f"{format_cents(self.amount_off_cents)} off"
+
+    @property
+    def is_expired(self):
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def is_used_up(self):
+        return self.max_uses is not None and self.uses >= self.max_uses
+
+    def applies_to(self, product):
+        """Whether the code is for this product: its store's, and in its list if it has one."""
+        if product.store_id != self.store_id:
+            return False
+        chosen = self.products.all()
+        return not chosen or product in chosen
+
+    def apply_to(self, cents):
+        """The price after the discount, never below zero; a percentage is
+        rounded to the nearest cent."""
+        if self.percent_off is not None:
+            return cents - (cents * self.percent_off + 50) // 100
+        return max(cents - self.amount_off_cents, 0)
+
+    def take_use(self):
+        """Take one use, if the code is still active, unexpired and not used
+        up; True only if it was taken. One UPDATE, so buyers racing for the
+        last use cannot pass max_uses."""
+        return bool(
+            DiscountCode.objects.filter(
+                Q(max_uses__isnull=True) | Q(uses__lt=F("max_uses")),
+                Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now()),
+                pk=self.pk,
+                is_active=True,
+            ).update(uses=F("uses") + 1)
+        )
+
+    def give_back_use(self):
+        DiscountCode.objects.filter(pk=self.pk, uses__gt=0).update(uses=F("uses") - 1)
+
+    def deactivate(self):
+        """Stop the code for good; True only for the call that did it."""
+        return bool(DiscountCode.objects.filter(pk=self.pk, is_active=True).update(is_active=False))
+
+
+def sales_figures(prefix="", since=None):
+    """Aggregates of sales (orders that were paid, refunded or not), for
+    `aggregate()` on orders or, with prefix "orders__", `annotate()` on
+    products: `sales`, `gross_cents`, `refunds`, `refunded_cents`, `net_cents`.
+    With `since`, only sales paid from then on."""
+    sold = Q(**{f"{prefix}status__in": Order.SOLD})
+    if since is not None:
+        sold &= Q(**{f"{prefix}paid_at__gte": since})
+    refunded = sold & Q(**{f"{prefix}status": Order.Status.REFUNDED})
+    kept = sold & Q(**{f"{prefix}status": Order.Status.PAID})
+    amount = f"{prefix}amount_cents"
+    return {
+        "sales": Count(f"{prefix}pk", filter=sold),
+        "gross_cents": Sum(amount, filter=sold, default=0),
+        "refunds": Count(f"{prefix}pk", filter=refunded),
+        "refunded_cents": Sum(amount, filter=refunded, default=0),
+        "net_cents": Sum(amount, filter=kept, default=0),
+    }
+
+
 class OrderQuerySet(models.QuerySet):
-    def create_for(self, buyer, product, provider, **fields):
+    def create_for(self, buyer, product, provider, amount_cents=None, **fields):
         """An order (pending, unless `fields` say otherwise) for `product`, with
         its name and price copied as they are now: a later change to the
-        product never changes it."""
+        product never changes it. `amount_cents` is what the buyer pays when
+        it is not the price (pay what you want, a discount code)."""
         return self.create(
             **fields,
             buyer=buyer,
@@ -20,12 +160,30 @@ class OrderQuerySet(models.QuerySet):
             product=product,
             store_id=product.store_id,
             product_name=product.name,
-            amount_cents=product.price_cents,
+            amount_cents=product.price_cents if amount_cents is None else amount_cents,
             provider=provider,
         )
 
     def paid(self):
         return self.filter(status=Order.Status.PAID)
+
+    def sales(self):
+        """Orders that were paid, including those refunded since, newest sale first."""
+        return self.filter(status__in=Order.SOLD).order_by("-paid_at", "-pk")
+
+    def revenue_by_day(self, since):
+        """[{"day", "sales", "net_cents"}] for each day with sales since `since`,
+        in one GROUP BY; days without sales are absent."""
+        return (
+            self.filter(status__in=Order.SOLD, paid_at__gte=since)
+            .annotate(day=TruncDate("paid_at"))
+            .values("day")
+            .annotate(
+                sales=Count("pk"),
+                net_cents=Sum("amount_cents", filter=Q(status=Order.Status.PAID), default=0),
+            )
+            .order_by("day")
+        )
 
     def for_buyer(self, user):
         return self.filter(buyer_id=user.pk)
@@ -58,7 +216,10 @@ class Order(models.Model):
         STRIPE = "stripe"
 
     # A payment that succeeds wins from any state but refunded.
-    PAYABLE = [Status.PENDING, Status.FAILED, Status.CANCELED, Status.EXPIRED]
+    UNPAID = [Status.FAILED, Status.CANCELED, Status.EXPIRED]
+    PAYABLE = [Status.PENDING, *UNPAID]
+    # Sales, for the creator: paid, even if refunded since.
+    SOLD = [Status.PAID, Status.REFUNDED]
 
     public_id = models.UUIDField("order number", default=uuid.uuid4, unique=True, editable=False)
     buyer = models.ForeignKey(
@@ -70,6 +231,15 @@ class Order(models.Model):
     # Copied when the order is made: a later rename or price change never changes it.
     product_name = models.CharField(max_length=60)
     amount_cents = models.PositiveIntegerField("amount (cents)")
+    discount_code = models.ForeignKey(
+        DiscountCode, on_delete=models.PROTECT, null=True, blank=True, related_name="orders"
+    )
+    amount_before_discount_cents = models.PositiveIntegerField(
+        "amount before discount (cents)",
+        null=True,
+        blank=True,
+        help_text="The price (the minimum, for pay what you want) before the code's discount.",
+    )
     currency = models.CharField(max_length=3, default="usd")
     provider = models.CharField(max_length=10, choices=Provider)
     checkout_session_id = models.CharField(
@@ -86,6 +256,7 @@ class Order(models.Model):
     # that runs twice sends it once.
     receipt_sent_at = models.DateTimeField(null=True, blank=True)
     sale_notice_sent_at = models.DateTimeField(null=True, blank=True)
+    refund_notice_sent_at = models.DateTimeField(null=True, blank=True)
 
     objects = OrderQuerySet.as_manager()
 
@@ -94,6 +265,8 @@ class Order(models.Model):
         indexes = [
             models.Index(fields=["buyer", "-created_at"], name="order_buyer_newest_idx"),
             models.Index(fields=["store", "-created_at"], name="order_store_newest_idx"),
+            # The dashboard's sales: newest sale first, and the last 30 days.
+            models.Index(fields=["store", "-paid_at"], name="order_store_sales_idx"),
         ]
 
     def __str__(self):
@@ -125,7 +298,13 @@ class Order(models.Model):
         fields = {"paid_at": timezone.now()}
         if payment_intent_id:
             fields["payment_intent_id"] = payment_intent_id
-        changed = self._change_status(Order.PAYABLE, Order.Status.PAID, **fields)
+        changed = self._change_status([Order.Status.PENDING], Order.Status.PAID, **fields)
+        if not changed and self._change_status(Order.UNPAID, Order.Status.PAID, **fields):
+            changed = True
+            # Its discount code's use was given back when it stopped being
+            # pending: the payment takes it again, even past max_uses.
+            if self.discount_code_id:
+                DiscountCode.objects.filter(pk=self.discount_code_id).update(uses=F("uses") + 1)
         if changed:
             from .tasks import send_receipt, send_sale_notice
 
@@ -133,20 +312,33 @@ class Order(models.Model):
             transaction.on_commit(lambda: send_sale_notice.enqueue(self.pk))
         return changed
 
+    def _end_unpaid(self, status):
+        """Pending → `status` once, giving its discount code's use back."""
+        changed = self._change_status([Order.Status.PENDING], status)
+        if changed and self.discount_code_id:
+            self.discount_code.give_back_use()
+        return changed
+
     def mark_failed(self):
-        return self._change_status([Order.Status.PENDING], Order.Status.FAILED)
+        return self._end_unpaid(Order.Status.FAILED)
 
     def mark_canceled(self):
-        return self._change_status([Order.Status.PENDING], Order.Status.CANCELED)
+        return self._end_unpaid(Order.Status.CANCELED)
 
     def mark_expired(self):
-        return self._change_status([Order.Status.PENDING], Order.Status.EXPIRED)
+        return self._end_unpaid(Order.Status.EXPIRED)
 
     def mark_refunded(self):
-        """End the purchase (and its download) once; only a paid order can be refunded."""
-        return self._change_status(
+        """End the purchase (and its download) once, and tell the buyer;
+        only a paid order can be refunded."""
+        changed = self._change_status(
             [Order.Status.PAID], Order.Status.REFUNDED, refunded_at=timezone.now()
         )
+        if changed:
+            from .tasks import send_refund_notice
+
+            transaction.on_commit(lambda: send_refund_notice.enqueue(self.pk))
+        return changed
 
     def claim_email(self, sent_at_field):
         """Claim the right to send one of the order's emails; True once per order."""

@@ -40,6 +40,9 @@ class TestProvider:
     def confirm(self, order):
         """Nothing to ask: the test page changes the order itself."""
 
+    def refund(self, order):
+        """No money moved, so none goes back."""
+
 
 def stripe_client():
     return stripe.StripeClient(
@@ -98,13 +101,44 @@ class StripeProvider:
             return
         apply_checkout_session(order, session)
 
+    def refund(self, order):
+        """Refund the whole payment. The idempotency key makes a repeated
+        request (a double click, a retry) return the same refund."""
+        if not order.payment_intent_id:
+            raise PaymentError("Stripe has no payment for this order.")
+        try:
+            self.client.v1.refunds.create(
+                {"payment_intent": order.payment_intent_id},
+                {"idempotency_key": f"refund-{order.public_id}"},
+            )
+        except stripe.StripeError as error:
+            logger.warning("Stripe refused to refund order %s: %s", order, error)
+            raise PaymentError(error.user_message or str(error)) from error
 
-PROVIDERS = {provider.name: provider for provider in [TestProvider, StripeProvider]}
+
+class FreeProvider(TestProvider):
+    """Orders that cost nothing: paid at once, and nothing to refund."""
+
+    name = Order.Provider.FREE
+
+
+PROVIDERS = {provider.name: provider for provider in [FreeProvider, TestProvider, StripeProvider]}
 
 
 def get_provider(name=None):
     """The provider called `name` (an order's), or the site's PAYMENT_PROVIDER."""
     return PROVIDERS[name or settings.PAYMENT_PROVIDER]()
+
+
+def refund(order):
+    """Give the buyer their money back through the order's provider, then
+    end the purchase. PaymentError (and nothing changed) if the provider
+    refuses; False if the order was not paid, or someone else refunded it
+    first."""
+    if order.status != Order.Status.PAID:
+        return False
+    get_provider(order.provider).refund(order)
+    return order.mark_refunded()
 
 
 def apply_checkout_session(order, session):

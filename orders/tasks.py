@@ -45,3 +45,9 @@ def send_sale_notice(order_id):
     return _send_once(
         order_id, "sale_notice_sent_at", "sale_notice", lambda order: order.store.owner.email
     )
+
+
+@task()
+def send_refund_notice(order_id):
+    """The buyer's "Your refund" email: the money is on its way back and the download has ended."""
+    return _send_once(order_id, "refund_notice_sent_at", "refund_notice", lambda order: order.email)

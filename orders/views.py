@@ -62,27 +62,53 @@ def checkout(request, pk):
     if refusal:
         return refusal
     if request.method == "POST":
-        form = CheckoutForm(request.POST)
+        form = CheckoutForm(product, request.POST)
         if form.is_valid():
-            return _start_payment(request, product)
+            # "Apply" shows the code's price; the main button pays.
+            if "apply" in request.POST:
+                form = form.previewed()
+            else:
+                response = _start_payment(request, product, form)
+                if response:
+                    return response
+    elif request.GET.get("code"):
+        # A creator's shared link (?code=…) shows its price at once.
+        form = CheckoutForm(product, {"code": request.GET["code"]})
+        if form.is_valid():
+            form = form.previewed()
     else:
-        form = CheckoutForm()
+        form = CheckoutForm(product)
     return render(request, "orders/checkout.html", {"product": product, "form": form})
 
 
-def _start_payment(request, product):
-    if product.is_free:
-        with transaction.atomic():
-            order = Order.objects.create_for(request.user, product, Order.Provider.FREE)
+def _start_payment(request, product, form):
+    """Make the order and send the buyer to pay it; None, with an error on
+    the form, if the code's last use went to someone else meanwhile."""
+    free = form.amount_cents == 0
+    provider = get_provider(Order.Provider.FREE if free else None)
+    code = form.discount_code
+    with transaction.atomic():
+        if code and not code.take_use():
+            form.add_error("code", "This code has just been used up.")
+            return None
+        order = Order.objects.create_for(
+            request.user,
+            product,
+            provider.name,
+            amount_cents=form.amount_cents,
+            discount_code=code,
+            amount_before_discount_cents=product.price_cents if code else None,
+        )
+        if free:
             order.mark_paid()
+    if free:
         messages.success(request, "It's yours: download it below.")
         return see_other(order)
-
-    provider = get_provider()
-    order = Order.objects.create_for(request.user, product, provider.name)
     try:
         payment_url = provider.start(order, request)
     except PaymentError:
+        # Gives the code's use back.
+        order.mark_failed()
         messages.error(request, "We could not start the payment, try again.")
         return see_other("orders:checkout", pk=product.pk)
     return see_other(payment_url)

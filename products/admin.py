@@ -64,7 +64,7 @@ class StoreAdmin(admin.ModelAdmin):
 class ProductAdmin(admin.ModelAdmin):
     list_display = ["name", "store", "owner", "price", "created_at", "archived_at"]
     list_select_related = ["store__owner"]
-    list_filter = ["created_at", PriceListFilter, ArchivedListFilter]
+    list_filter = ["created_at", PriceListFilter, "pay_what_you_want", ArchivedListFilter]
     search_fields = ["name", "store__name", "store__owner__email"]
     readonly_fields = ["picture_preview", "file_name", "created_at", "updated_at", "archived_at"]
     autocomplete_fields = ["store"]

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 
-from .models import Product, ProductQuerySet, Store, delete_unused_file
+from .models import Product, ProductQuerySet, Store, delete_unused_file, format_cents
 
 MAX_PICTURE_BYTES = 5 * 1024 * 1024
 MAX_FILE_BYTES = 100 * 1024 * 1024
@@ -24,19 +24,34 @@ class PrivateFileInput(forms.ClearableFileInput):
         return context
 
 
+class MoneyField(forms.DecimalField):
+    """Dollars with cents in the form ("5.00"), whole cents (500) in
+    `initial` and `cleaned_data`, as the database keeps money."""
+
+    def __init__(self, *, min_value=0, max_value=10_000, **kwargs):
+        kwargs.setdefault("error_messages", {}).setdefault(
+            "max_value", f"At most {format_cents(max_value * 100)}."
+        )
+        super().__init__(
+            min_value=min_value, max_value=max_value, max_digits=7, decimal_places=2, **kwargs
+        )
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            return Decimal(value).scaleb(-2)
+        return value
+
+    def clean(self, value):
+        dollars = super().clean(value)
+        return None if dollars is None else int(dollars * 100)
+
+
 class ProductForm(forms.ModelForm):
-    # Money is whole cents in the database and dollars with cents here.
-    price = forms.DecimalField(
-        min_value=0,
-        max_value=10_000,
-        max_digits=7,
-        decimal_places=2,
-        help_text="In US dollars. 0 makes the product free.",
-    )
+    price = MoneyField(help_text="In US dollars. 0 makes the product free.")
 
     class Meta:
         model = Product
-        fields = ["name", "description", "price", "picture", "file"]
+        fields = ["name", "description", "price", "pay_what_you_want", "picture", "file"]
         widgets = {
             "picture": forms.ClearableFileInput(attrs={"accept": "image/*"}),
             "file": PrivateFileInput,
@@ -44,6 +59,8 @@ class ProductForm(forms.ModelForm):
         labels = {"file": "File to sell"}
         help_texts = {
             "picture": "Optional. JPEG, PNG, WebP or GIF, at most 5 MB.",
+            "pay_what_you_want": "Buyers choose what they pay; the price above is "
+            "the minimum (0 lets them name a fair price).",
             "file": "What buyers download: any type of file, at most 100 MB. "
             "The product can be bought once it has one.",
         }
@@ -51,7 +68,7 @@ class ProductForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.initial.setdefault("price", Decimal(self.instance.price_cents).scaleb(-2))
+            self.initial.setdefault("price", self.instance.price_cents)
 
     def clean_picture(self):
         picture = self.cleaned_data["picture"]
@@ -81,7 +98,7 @@ class ProductForm(forms.ModelForm):
         return file
 
     def save(self, commit=True):
-        self.instance.price_cents = int(self.cleaned_data["price"] * 100)
+        self.instance.price_cents = self.cleaned_data["price"]
         if "file" in self.changed_data:
             new_file = self.cleaned_data["file"]
             self.instance.file_name = new_file.name if new_file else ""

@@ -134,6 +134,8 @@ class Product(models.Model):
     )
     description = models.TextField(blank=True)
     price_cents = models.PositiveIntegerField("price (cents)", default=0)
+    # The price is then the minimum, and buyers may pay more.
+    pay_what_you_want = models.BooleanField(default=False)
     picture = models.ImageField(
         upload_to="products/%Y/%m/",
         max_length=255,
@@ -168,7 +170,7 @@ class Product(models.Model):
 
     @property
     def is_free(self):
-        return self.price_cents == 0
+        return self.price_cents == 0 and not self.pay_what_you_want
 
     @property
     def is_archived(self):
@@ -201,9 +203,12 @@ class Product(models.Model):
 
     @property
     def price(self):
-        """The price as a display string: "Free" or "$5.00"."""
+        """The price as a display string: "Free", "$5.00", or "$5+" when
+        buyers pay what they want."""
         if self.is_free:
             return "Free"
+        if self.pay_what_you_want:
+            return f"{format_cents(self.price_cents).removesuffix('.00')}+"
         return format_cents(self.price_cents)
 
 

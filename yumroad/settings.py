@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "accounts",
     "products",
     "orders",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("products.urls")),
     path("", include("orders.urls")),
+    path("dashboard/", include("dashboard.urls")),
 ]
 # Serves uploads in development only (static() is a no-op without DEBUG).
 urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -147,8 +147,9 @@ def test_stripe_failing_at_checkout_sends_the_buyer_back_with_nothing_paid(
 
     assert response.redirect_chain == [(checkout_url, 303)]
     assert messages_in(response) == ["We could not start the payment, try again."]
+    # Failed, so a discount code's use would go back.
     order = Order.objects.get()
-    assert order.status == Order.Status.PENDING
+    assert order.status == Order.Status.FAILED
     assert order.checkout_session_id is None
     assert mail.outbox == []
 

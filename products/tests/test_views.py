@@ -800,7 +800,7 @@ def test_unknown_store_is_404(client):
 def test_navbar_links_to_my_store_when_logged_in(logged_in_client, user):
     response = logged_in_client.get(reverse("products:index"))
 
-    assert f'<a class="nav-link" href="{user.store.get_absolute_url()}">My store</a>' in (
+    assert f'<a class="dropdown-item" href="{user.store.get_absolute_url()}">My store</a>' in (
         response.text
     )
     assert user.email in response.text
