@@ -181,10 +181,10 @@ def refund(request, public_id):
             f"Refunded {order.amount} to {order.email}. Their download has ended and "
             "they get an email.",
         )
-    elif order.status == Order.Status.REFUNDED:
-        messages.info(request, "This order was already refunded.")
     else:
-        messages.info(request, "Only a paid order can be refunded.")
+        # Not paid, or refunded by someone else (a webhook) meanwhile.
+        order.refresh_from_db(fields=["status"])
+        messages.info(request, f"This order is {order.status}, so there is nothing to refund.")
     return see_other("dashboard:index")
 
 

@@ -29,19 +29,25 @@ class PaymentError(Exception):
     """The provider could not do what was asked; nothing changed here."""
 
 
-class TestProvider:
+class FreeProvider:
+    """Orders that cost nothing: paid when they are made."""
+
+    name = Order.Provider.FREE
+
+    def confirm(self, order):
+        """Nothing to ask: the order is paid already, or changed by our own page."""
+
+    def refund(self, order):
+        """No money moved, so none goes back."""
+
+
+class TestProvider(FreeProvider):
     """Our own payment page: Pay, Decline or Cancel, and no money moves."""
 
     name = Order.Provider.TEST
 
     def start(self, order, request):
         return reverse("orders:test_payment", kwargs={"public_id": order.public_id})
-
-    def confirm(self, order):
-        """Nothing to ask: the test page changes the order itself."""
-
-    def refund(self, order):
-        """No money moved, so none goes back."""
 
 
 def stripe_client():
@@ -114,12 +120,6 @@ class StripeProvider:
         except stripe.StripeError as error:
             logger.warning("Stripe refused to refund order %s: %s", order, error)
             raise PaymentError(error.user_message or str(error)) from error
-
-
-class FreeProvider(TestProvider):
-    """Orders that cost nothing: paid at once, and nothing to refund."""
-
-    name = Order.Provider.FREE
 
 
 PROVIDERS = {provider.name: provider for provider in [FreeProvider, TestProvider, StripeProvider]}
