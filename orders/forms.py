@@ -24,15 +24,18 @@ class CheckoutForm(forms.Form):
         self.discount_code = None
         self.minimum_cents = self.amount_cents = product.price_cents
         if product.pay_what_you_want:
-            amount = self.fields["amount"]
-            amount.initial = product.price_cents
-            amount.help_text = (
-                f"In US dollars: {format_cents(product.price_cents)} or more."
-                if product.price_cents
-                else "In US dollars: name a fair price, or 0."
-            )
+            self.fields["amount"].initial = product.price_cents
+            self._explain_minimum()
         else:
             del self.fields["amount"]
+
+    def _explain_minimum(self):
+        if "amount" in self.fields:
+            self.fields["amount"].help_text = (
+                f"In US dollars: {format_cents(self.minimum_cents)} or more."
+                if self.minimum_cents
+                else "In US dollars: name a fair price, or 0."
+            )
 
     def clean_code(self):
         text = self.cleaned_data["code"].strip().upper()
@@ -92,6 +95,7 @@ class CheckoutForm(forms.Form):
             self.minimum_cents,
             amount,
         )
+        form._explain_minimum()
         return form
 
 
