@@ -32,9 +32,8 @@ class MoneyField(forms.DecimalField):
         kwargs.setdefault("error_messages", {}).setdefault(
             "max_value", f"At most {format_cents(max_value * 100)}."
         )
-        super().__init__(
-            min_value=min_value, max_value=max_value, max_digits=7, decimal_places=2, **kwargs
-        )
+        # No max_digits: max_value already bounds it, and says so more clearly.
+        super().__init__(min_value=min_value, max_value=max_value, decimal_places=2, **kwargs)
 
     def prepare_value(self, value):
         if isinstance(value, int):

@@ -13,7 +13,8 @@ from django.core import mail
 from django.db import connection
 
 from orders.factories import OrderFactory
-from orders.models import Order
+from orders.models import DiscountCode, Order
+from products.factories import StoreFactory
 
 THREADS = 8
 
@@ -58,3 +59,17 @@ def test_an_order_paid_by_many_at_once_is_paid_once_with_one_receipt_and_one_sal
         "buyer@example.com",
         "maker@example.com",
     ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_buyers_racing_for_a_codes_last_uses_never_pass_max_uses():
+    code = DiscountCode.objects.create(
+        store=StoreFactory(), code="LAST-THREE", percent_off=10, max_uses=3
+    )
+
+    results, errors = run_at_once(THREADS, lambda: DiscountCode.objects.get(pk=code.pk).take_use())
+
+    assert errors == []
+    assert sorted(results) == [False] * (THREADS - 3) + [True] * 3
+    code.refresh_from_db()
+    assert code.uses == 3

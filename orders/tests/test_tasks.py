@@ -6,13 +6,14 @@ from django.core.mail.backends.locmem import EmailBackend
 
 from orders.factories import OrderFactory
 from orders.models import Order
-from orders.tasks import send_receipt, send_sale_notice
+from orders.tasks import send_receipt, send_refund_notice, send_sale_notice
 
 pytestmark = pytest.mark.django_db
 
 TASKS = [
     pytest.param(send_receipt, "receipt_sent_at", id="receipt"),
     pytest.param(send_sale_notice, "sale_notice_sent_at", id="sale_notice"),
+    pytest.param(send_refund_notice, "refund_notice_sent_at", id="refund_notice"),
 ]
 
 
@@ -72,6 +73,35 @@ def test_sale_notice_goes_to_the_creator(order):
         assert "$1,234.50" in body
 
 
+def test_refund_notice_goes_to_the_buyer_with_text_and_html(settings, order):
+    settings.SITE_URL = "https://shop.example"
+    order.mark_refunded()
+
+    send_refund_notice.enqueue(order.pk)
+
+    [message] = mail.outbox
+    assert message.to == ["buyer@example.com"]
+    assert message.subject == "Your refund for Golden Font ($1,234.50)"
+    order_url = "https://shop.example" + order.get_absolute_url()
+    for body in [message.body, html_part(message)]:
+        assert "Paper and Ink refunded your order of Golden Font." in body
+        assert "The download has ended." in body
+        assert "$1,234.50" in body
+        assert str(order.public_id) in body
+        assert order_url in body
+    assert f'href="{order_url}"' in html_part(message)
+
+
+def test_refund_notice_goes_to_the_email_on_the_order(order):
+    order.buyer.email = "changed@example.com"
+    order.buyer.save()
+    order.mark_refunded()
+
+    send_refund_notice.enqueue(order.pk)
+
+    assert [message.to for message in mail.outbox] == [["buyer@example.com"]]
+
+
 @pytest.mark.parametrize(("task", "field"), TASKS)
 def test_a_task_that_runs_twice_sends_one_email(order, task, field):
     assert task.call(order.pk) is True
@@ -101,6 +131,9 @@ def test_a_failed_send_gives_the_claim_back_so_a_retry_sends(monkeypatch, order,
     [
         pytest.param(send_receipt, "Your receipt for Tom & Jerry's <Guide>", id="receipt"),
         pytest.param(send_sale_notice, "New sale: Tom & Jerry's <Guide> ($5.00)", id="sale_notice"),
+        pytest.param(
+            send_refund_notice, "Your refund for Tom & Jerry's <Guide> ($5.00)", id="refund_notice"
+        ),
     ],
 )
 def test_email_subjects_and_text_are_not_html_escaped(task, subject):

@@ -104,6 +104,56 @@ def test_editing_without_changing_the_price_keeps_it():
     assert product.price_cents == 1999
 
 
+# Pay what you want
+
+
+def test_pay_what_you_want_ticked_is_saved_and_the_price_becomes_the_minimum():
+    form = product_form(price="5.00", pay_what_you_want="on")
+
+    assert form.is_valid(), form.errors
+    product = save_new(form)
+    product.refresh_from_db()
+    assert product.pay_what_you_want is True
+    assert product.price_cents == 500
+    assert product.price == "$5+"
+
+
+def test_pay_what_you_want_is_off_unless_ticked():
+    form = product_form(price="5.00")
+
+    assert form.is_valid(), form.errors
+    assert save_new(form).pay_what_you_want is False
+
+
+def test_pay_what_you_want_with_a_minimum_of_0_is_not_free():
+    form = product_form(price="0", pay_what_you_want="on")
+
+    assert form.is_valid(), form.errors
+    product = save_new(form)
+    assert product.price == "$0+"
+    assert not product.is_free
+
+
+def test_unticking_pay_what_you_want_makes_the_price_fixed_again():
+    product = ProductFactory(price_cents=550, pay_what_you_want=True)
+    form = ProductForm(instance=product)
+    data = {name: form[name].value() for name in ["name", "description", "price"]}
+
+    edited = ProductForm(data, instance=product)
+
+    assert edited.is_valid(), edited.errors
+    edited.save()
+    product.refresh_from_db()
+    assert product.pay_what_you_want is False
+    assert product.price == "$5.50"
+
+
+def test_editing_shows_pay_what_you_want_ticked():
+    form = ProductForm(instance=ProductFactory(pay_what_you_want=True))
+
+    assert "checked" in str(form["pay_what_you_want"])
+
+
 # Name and description
 
 

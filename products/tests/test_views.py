@@ -185,6 +185,48 @@ def test_detail_of_a_free_product_says_free(client):
     assert "Get it free" in response.text
 
 
+@pytest.mark.parametrize(
+    ("price_cents", "shown"), [(500, "$5+"), (550, "$5.50+"), (123400, "$1,234+"), (0, "$0+")]
+)
+@pytest.mark.parametrize("page", ["index", "store", "product"])
+def test_a_pay_what_you_want_price_is_shown_as_the_minimum_and_more(
+    client, page, price_cents, shown
+):
+    product = ProductFactory(name="Golden Font", price_cents=price_cents, pay_what_you_want=True)
+    url = {
+        "index": reverse("products:index"),
+        "store": product.store.get_absolute_url(),
+        "product": product.get_absolute_url(),
+    }[page]
+
+    response = client.get(url)
+
+    assert re.search(rf">\s*{re.escape(shown)}\s*<", response.text)
+    assert "Free" not in response.text
+
+
+def test_a_pay_what_you_want_product_from_0_is_bought_not_got_free(client):
+    product = ProductFactory(price_cents=0, pay_what_you_want=True)
+
+    response = client.get(product.get_absolute_url())
+
+    checkout_url = reverse("orders:checkout", args=[product.pk])
+    assert re.search(rf'<a [^>]*href="{checkout_url}"[^>]*>Buy now</a>', response.text)
+    assert "Get it free" not in response.text
+
+
+def test_owner_makes_a_product_pay_what_you_want(logged_in_client, user):
+    product = ProductFactory(store=user.store, price_cents=500)
+
+    logged_in_client.post(
+        reverse("products:edit", args=[product.pk]),
+        product_data(price="3", pay_what_you_want="on"),
+    )
+
+    product.refresh_from_db()
+    assert (product.pay_what_you_want, product.price_cents) == (True, 300)
+
+
 def test_detail_buy_is_a_link_to_checkout(client):
     product = ProductFactory(price_cents=500)
 
