@@ -61,7 +61,7 @@ def _every_day(rows, first_day):
 
 CHART_WIDTH, CHART_HEIGHT = 720, 240
 # Room for the dollar labels on the left and the dates below.
-PLOT_LEFT, PLOT_TOP, PLOT_BOTTOM = 64, 12, CHART_HEIGHT - 28
+PLOT_LEFT, PLOT_TOP, PLOT_BOTTOM = 80, 12, CHART_HEIGHT - 28
 
 
 def _nice_ceiling(cents):
@@ -90,12 +90,14 @@ def _bar_chart(days):
                 "height": round(height, 1),
                 "center": round(PLOT_LEFT + index * slot + slot / 2, 1),
                 "day": day,
-                "show_date": index % 7 == 0 or index == len(days) - 1,
+                # Every 7th day, counted back from today, so today is labelled.
+                "show_date": (len(days) - 1 - index) % 7 == 0,
             }
         )
     ticks = [
         {
-            "label": format_cents(top * share // 4),
+            # Round amounts: "$1,500", not "$1,500.00".
+            "label": format_cents(top * share // 4).removesuffix(".00"),
             "y": round(PLOT_BOTTOM - plot_height * share / 4, 1),
         }
         for share in range(5)

@@ -4,7 +4,6 @@ Each test is one journey; the `page` fixture also fails it on any JavaScript
 error or failed request (a missing stylesheet, script or picture) on the way.
 """
 
-import io
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -12,46 +11,23 @@ import pytest
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.urls import reverse
-from PIL import Image
 from playwright.sync_api import expect
 
 from accounts.factories import DEFAULT_PASSWORD, UserFactory
+from e2e.pages import (
+    PHONE,
+    account_menu,
+    expect_fits_width,
+    field,
+    log_in,
+    log_out,
+    picture,
+    png,
+)
 from orders.models import Order
 from products.factories import ProductFactory, StoreFactory
 
 pytestmark = pytest.mark.e2e
-
-PHONE = {"width": 375, "height": 812}
-
-
-def png(color="#0d6efd", size=(40, 30)):
-    """A small real PNG, as bytes."""
-    buffer = io.BytesIO()
-    Image.new("RGB", size, color).save(buffer, format="PNG")
-    return buffer.getvalue()
-
-
-def picture():
-    """An uploaded picture for a factory-made product."""
-    return ContentFile(png("#d63384"), name="picture.png")
-
-
-def field(page, label):
-    """The form field labelled `label` (crispy marks a required one with "*")."""
-    return page.get_by_label(re.compile(rf"^\s*{re.escape(label)}\*?\s*$"))
-
-
-def log_in(page, email, password=DEFAULT_PASSWORD):
-    page.goto(reverse("accounts:login"))
-    field(page, "Email").fill(email)
-    field(page, "Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_text("Logged in successfully.")).to_be_visible()
-
-
-def log_out(page):
-    page.get_by_role("button", name="Log out").click()
-    expect(page.get_by_text("You have been logged out.")).to_be_visible()
 
 
 def expect_picture_shown(img):
@@ -92,7 +68,7 @@ def test_visitor_signs_up_adds_a_product_and_logs_back_in_to_it(page, tmp_path):
     expect(page.get_by_role("link", name="Speckled mug")).to_be_visible()
     expect_picture_shown(page.get_by_role("img", name="Speckled mug"))
 
-    page.get_by_role("link", name="My store").click()
+    account_menu(page).get_by_role("link", name="My store").click()
     expect(page.get_by_role("heading", name="Clay Corner")).to_be_visible()
     expect(page.get_by_role("link", name="Speckled mug")).to_be_visible()
 
@@ -168,13 +144,6 @@ def test_search_results_page_on_with_the_query_kept(page):
     expect(candles).to_have_count(12)
 
 
-def expect_fits_width(page):
-    widths = page.evaluate(
-        "({scroll: document.documentElement.scrollWidth, window: window.innerWidth})"
-    )
-    assert widths["scroll"] <= widths["window"], f"{page.url} scrolls sideways: {widths}"
-
-
 def expect_navbar_collapsed(page):
     navbar = page.get_by_role("navigation").first
     toggler = navbar.get_by_role("button", name="Toggle navigation")
@@ -217,7 +186,7 @@ def test_pages_fit_a_phone_and_the_navbar_collapses(page):
         page.goto(url)
         expect_fits_width(page)
         expect_navbar_collapsed(page)
-        expect(page.get_by_role("button", name="Log out")).to_be_visible()
+        expect(account_menu(page).get_by_role("button", name="Log out")).to_be_visible()
 
 
 RECIPES = b"Grandma's soup\n\n1 onion, 2 carrots, a lot of patience.\n\xe2\x9c\x93 done\n"
@@ -287,7 +256,7 @@ def test_visitor_buys_a_product_after_signing_up_and_downloads_it(page, mailoutb
     assert "Soup recipes" in receipts[0].subject
     assert settings.SITE_URL + order_path in receipts[0].body
 
-    page.get_by_role("navigation").get_by_role("link", name="Library").click()
+    account_menu(page).get_by_role("link", name="Library").click()
     expect(page.get_by_role("heading", name="Your library")).to_be_visible()
     purchase = page.locator(".list-group-item").filter(has_text="Soup recipes")
     expect(purchase).to_have_count(1)

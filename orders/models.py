@@ -66,7 +66,7 @@ class DiscountCode(models.Model):
             models.CheckConstraint(
                 condition=Q(percent_off__isnull=True) ^ Q(amount_off_cents__isnull=True),
                 name="discount_code_percent_or_amount",
-                violation_error_message="Give a percent off or an amount off, not both.",
+                violation_error_message="Give either a percent off or an amount off.",
             ),
             models.CheckConstraint(
                 condition=Q(percent_off__gte=1, percent_off__lte=100) | Q(percent_off__isnull=True),

@@ -137,7 +137,7 @@ class Migration(migrations.Migration):
                     _connector="XOR",
                 ),
                 name="discount_code_percent_or_amount",
-                violation_error_message="Give a percent off or an amount off, not both.",
+                violation_error_message="Give either a percent off or an amount off.",
             ),
         ),
         migrations.AddConstraint(
