@@ -10,12 +10,20 @@ SQL queries are counted in this process with Django's test client, once with
 a few demo products and once with the full set: a list page whose count grows
 with the data runs a query per row.
 
+The creator's dashboard is measured logged in (a session made here, its
+cookie sent by wrk) for the first demo store, topped up to 50,000 orders
+over 120 days. The sales CSV of the second demo store, topped up to 100,000
+orders, is exported once in a process of its own (bench/csv_export.py): its
+time and memory are printed after the table.
+
 Knobs (environment): BENCH_DURATION (seconds of load per page, default 10),
 BENCH_STORES (100), BENCH_PRODUCTS (10000), BENCH_SMALL_PRODUCTS (10),
+BENCH_DASHBOARD_ORDERS (50000), BENCH_CSV_ORDERS (100000),
 BENCH_CONNECTIONS (16), BENCH_WORKERS (gunicorn workers, 2), DATABASE_URL.
 
 Exits non-zero when a page answers anything but 200, when wrk sees any error
-under load, or when a page's query count grows with the data.
+under load, when a page's query count grows with the data, or when the CSV
+export fails, is short of rows or takes memory that grows with them.
 """
 
 import http.client
@@ -31,9 +39,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 WRK_SCRIPT = Path(__file__).resolve().parent / "wrk_report.lua"
+CSV_EXPORT = Path(__file__).resolve().parent / "csv_export.py"
 TARGET_PERCENT = 30
 SEARCH_WORD = "Cozy"  # the first adjective of seed_demo's product names
 
@@ -46,8 +56,26 @@ DURATION = knob("BENCH_DURATION", 10)
 STORES = knob("BENCH_STORES", 100)
 PRODUCTS = knob("BENCH_PRODUCTS", 10_000)
 SMALL_PRODUCTS = knob("BENCH_SMALL_PRODUCTS", 10)
+DASHBOARD_ORDERS = knob("BENCH_DASHBOARD_ORDERS", 50_000)
+CSV_ORDERS = knob("BENCH_CSV_ORDERS", 100_000)
+# Streamed, the export takes a chunk's worth of memory (about 4 MiB) whatever
+# the number of rows; gathered, 100,000 rows would take tens of MiB.
+CSV_GROWTH_MIB = 10
 CONNECTIONS = knob("BENCH_CONNECTIONS", 16)
 WORKERS = knob("BENCH_WORKERS", 2)
+# The bench's orders are paid over this many days, up to now.
+ORDER_DAYS = 120
+ORDER_BATCH = 5000
+# wrk counts a response slower than this as an error. Its default, 2 s, is
+# less than the dashboard's queue at 16 connections on 2 workers.
+WRK_TIMEOUT = "10s"
+
+
+class Page(NamedTuple):
+    label: str
+    path: str
+    # A `Cookie` header for a page that needs a login.
+    cookie: str | None = None
 
 
 class BenchError(Exception):
@@ -81,10 +109,10 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def get_status(port, path):
+def get_status(port, path, cookie=None):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
-        connection.request("GET", path)
+        connection.request("GET", path, headers={"Cookie": cookie} if cookie else {})
         response = connection.getresponse()
         response.read()
         return response.status
@@ -92,48 +120,143 @@ def get_status(port, path):
         connection.close()
 
 
-def demo_pages():
-    """(label, path) of the pages to measure, the baseline first."""
+def demo_store(number):
     from accounts.models import User
-    from orders.management.commands.seed_demo import DEMO_LOGIN
+    from orders.management.commands.seed_demo import DEMO_DOMAIN
 
-    store = User.objects.select_related("store").get(email=DEMO_LOGIN).store
+    return User.objects.select_related("store").get(email=f"demo{number}@{DEMO_DOMAIN}").store
+
+
+def session_cookie(user):
+    """A `Cookie` header that logs `user` in: a session saved in the
+    database, as the test client's force_login makes it, which gunicorn's
+    workers read as they would a browser's."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+
+
+def demo_pages():
+    """The pages to measure, the baseline first."""
+    store = demo_store(1)
     product = store.products.order_by("pk").first()
     if product is None:
         raise BenchError(f"the demo store {store.slug} has no product to measure")
     return [
-        ("baseline (constant page)", "/bench/baseline/"),
-        ("home", "/"),
-        ("catalog", "/products/"),
-        ("catalog page 400", "/products/?page=400"),
-        (f"search “{SEARCH_WORD}”", f"/products/?q={SEARCH_WORD}"),
-        ("store", store.get_absolute_url()),
-        ("product", product.get_absolute_url()),
-        ("login", "/accounts/login/"),
+        Page("baseline (constant page)", "/bench/baseline/"),
+        Page("home", "/"),
+        Page("catalog", "/products/"),
+        Page("catalog page 400", "/products/?page=400"),
+        Page(f"search “{SEARCH_WORD}”", f"/products/?q={SEARCH_WORD}"),
+        Page("store", store.get_absolute_url()),
+        Page("product", product.get_absolute_url()),
+        Page("login", "/accounts/login/"),
+        Page(
+            f"dashboard, {DASHBOARD_ORDERS:,} orders (logged in)",
+            "/dashboard/",
+            session_cookie(store.owner),
+        ),
     ]
 
 
+def add_orders(store, total):
+    """Top `store` up to `total` orders by the demo customers over the last
+    ORDER_DAYS days, made as seed_demo makes its demo sales (mostly paid,
+    some refunded, a few never paid), a batch at a time."""
+    import random
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import User
+    from orders.management.commands.seed_demo import CUSTOMER_EMAILS, demo_sale
+    from orders.models import Order
+
+    wanted = total - Order.objects.for_store(store).count()
+    products = list(store.products.order_by("pk"))
+    buyers = list(User.objects.filter(email__in=CUSTOMER_EMAILS).order_by("pk"))
+    if wanted > 0 and not (products and buyers):
+        raise BenchError(f"the demo store {store.slug} has no products or no demo customers")
+    rng = random.Random(store.pk)
+    now = timezone.now()
+    first = now - timedelta(days=ORDER_DAYS)
+    # Oldest first, so the primary keys follow the dates as real orders' do.
+    times = sorted(
+        first + timedelta(seconds=rng.uniform(0, ORDER_DAYS * 86400)) for _ in range(wanted)
+    )
+    for start in range(0, len(times), ORDER_BATCH):
+        Order.objects.bulk_create(
+            demo_sale(rng, rng.choice(products), rng.choice(buyers), when, now)
+            for when in times[start : start + ORDER_BATCH]
+        )
+
+
+def client_for(page):
+    """A test client, with the page's login if it has one."""
+    from django.test import Client
+
+    headers = {"HTTP_COOKIE": page.cookie} if page.cookie else {}
+    return Client(HTTP_HOST="127.0.0.1", **headers)
+
+
+def export_csv(store, warm_up_store):
+    """Time and memory of one export of `store`'s sales CSV, in a process
+    of its own so that its peak memory is the export's (bench/csv_export.py)."""
+    from orders.models import Order
+
+    command = [sys.executable, str(CSV_EXPORT), store.owner.email, warm_up_store.owner.email]
+    export = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    if export.returncode != 0:
+        raise BenchError(f"the CSV export failed ({export.returncode}):\n{export.stderr}")
+    result = json.loads(export.stdout.splitlines()[-1])
+    result["sales"] = Order.objects.for_store(store).sales().count()
+    return result
+
+
+def csv_growth(result):
+    """MiB the export's process peaked at over its memory before the export."""
+    return result["peak_mib"] - result["rss_before_mib"]
+
+
+def csv_line(store, result):
+    early = ""
+    if result["rss_early_mib"] is not None:
+        early = f"{result['rss_early_mib']:.1f} MiB after {result['early_lines']:,} rows, "
+    return (
+        f"CSV export `/dashboard/sales.csv` of {store.slug}, {CSV_ORDERS:,} orders "
+        f"({result['sales']:,} sales): {result['lines'] - 1:,} rows, "
+        f"{result['bytes'] / 2**20:.1f} MiB in {result['seconds']:.1f} s "
+        f"({result['sales'] / result['seconds']:,.0f} rows/s); process memory "
+        f"{result['rss_before_mib']:.1f} MiB before, {early}"
+        f"{result['rss_after_mib']:.1f} MiB at the end, "
+        f"peak {result['peak_mib']:.1f} MiB ({csv_growth(result):+.1f} MiB)"
+    )
+
+
 def count_queries(pages):
-    """SQL queries of one anonymous GET of each page rendered anew.
+    """SQL queries of one GET of each page rendered anew, anonymous or
+    with the page's login.
 
     A warm-up GET first, then the visitor cache is emptied so the count is
     that of a full render (a cached page reads only the catalog version).
     """
     from django.core.cache import cache
     from django.db import connection
-    from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    client = Client(HTTP_HOST="127.0.0.1")
     counts = {}
-    for _, path in pages:
-        client.get(path)
+    for page in pages:
+        client = client_for(page)
+        client.get(page.path)
         cache.clear()
         with CaptureQueriesContext(connection) as queries:
-            response = client.get(path)
+            response = client.get(page.path)
         if response.status_code != 200:
-            raise BenchError(f"GET {path} answered {response.status_code}, not 200")
-        counts[path] = len(queries)
+            raise BenchError(f"GET {page.path} answered {response.status_code}, not 200")
+        counts[page.path] = len(queries)
     connection.close()
     return counts
 
@@ -180,15 +303,17 @@ def stop(server):
         server.wait()
 
 
-def run_wrk(port, path):
+def run_wrk(port, path, cookie=None):
     command = [
         "wrk",
         "-t2",
         f"-c{CONNECTIONS}",
         f"-d{DURATION}s",
         "--latency",
+        f"--timeout={WRK_TIMEOUT}",
         "-s",
         str(WRK_SCRIPT),
+        *(["-H", f"Cookie: {cookie}"] if cookie else []),
         f"http://127.0.0.1:{port}{path}",
     ]
     wrk = subprocess.run(command, capture_output=True, text=True)
@@ -219,14 +344,16 @@ def table(pages, results, small_counts, counts):
         f"| SQL at {SMALL_PRODUCTS} products | % of baseline |",
         "|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for label, path in pages:
+    for label, path, _ in pages:
         result = results[path]
         percent = 100 * result["rps"] / baseline_rps
         mark = "" if percent >= TARGET_PERCENT else " ⚠"
+        # Below 1%, a whole number would read 0%.
+        shown = f"{percent:.0f}" if percent >= 1 else f"{percent:.1f}"
         lines.append(
             f"| {label} `{path}` | {result['rps']:.0f} | {milliseconds(result['p50_us'])} "
             f"| {milliseconds(result['p99_us'])} | {result['errors']} | {counts[path]} "
-            f"| {small_counts[path]} | {percent:.0f}%{mark} |"
+            f"| {small_counts[path]} | {shown}%{mark} |"
         )
     return "\n".join(lines)
 
@@ -265,6 +392,8 @@ def bench(workdir):
         os.environ["DJANGO_PRIVATE_ROOT"] = str(workdir / "private")
     sys.path.insert(0, str(ROOT))
 
+    if STORES < 3:
+        raise BenchError("BENCH_STORES must be at least 3: the dashboard, the CSV, a warm-up.")
     host = machine()
     log("migrating " + ("DATABASE_URL's database" if from_env else "a throw-away SQLite file"))
     manage("migrate", "--noinput", "-v0")
@@ -287,7 +416,14 @@ def bench(workdir):
     small_counts = count_queries(pages)
     log(f"seeding {STORES} stores, {PRODUCTS} products")
     manage(*seed, "--products", str(PRODUCTS))
+    dashboard_store, csv_store = demo_store(1), demo_store(2)
+    log(f"adding orders: {DASHBOARD_ORDERS:,} for {dashboard_store.slug}")
+    add_orders(dashboard_store, DASHBOARD_ORDERS)
+    log(f"adding orders: {CSV_ORDERS:,} for {csv_store.slug}")
+    add_orders(csv_store, CSV_ORDERS)
     counts = count_queries(pages)
+    log(f"exporting the sales CSV of {csv_store.slug}")
+    csv_result = export_csv(csv_store, warm_up_store=demo_store(3))
     database = database_name(connection)
     database += " (DATABASE_URL)" if from_env else " (throw-away file)"
     connection.close()
@@ -298,26 +434,37 @@ def bench(workdir):
     try:
         wait_until_ready(server, port, log_path)
         # Warm every worker up (templates, URL resolver) and check each page.
-        for _, path in pages:
+        for _, path, cookie in pages:
             for _ in range(2 * WORKERS):
-                status = get_status(port, path)
+                status = get_status(port, path, cookie)
                 if status != 200:
                     raise BenchError(f"GET {path} answered {status} under gunicorn, not 200")
         results = {}
-        for label, path in pages:
+        for label, path, cookie in pages:
             log(f"{DURATION}s of load on {label}: {path}")
-            results[path] = run_wrk(port, path)
+            results[path] = run_wrk(port, path, cookie)
     finally:
         stop(server)
 
     print(
         f"{host}, {database}; {STORES} stores, {PRODUCTS} products; "
-        f"gunicorn {WORKERS} sync workers; wrk -t2 -c{CONNECTIONS} -d{DURATION}s per page\n"
+        f"gunicorn {WORKERS} sync workers; "
+        f"wrk -t2 -c{CONNECTIONS} -d{DURATION}s --timeout={WRK_TIMEOUT} per page\n"
     )
     print(table(pages, results, small_counts, counts))
+    print(f"\n{csv_line(csv_store, csv_result)}")
 
     problems = []
-    for label, path in pages:
+    if csv_result["lines"] != csv_result["sales"] + 1:
+        problems.append(
+            f"CSV export: {csv_result['lines']:,} lines for {csv_result['sales']:,} sales"
+        )
+    elif csv_growth(csv_result) > CSV_GROWTH_MIB:
+        problems.append(
+            f"CSV export: memory peaked {csv_growth(csv_result):.1f} MiB over its start "
+            f"(streamed rows keep it to a chunk's worth)"
+        )
+    for label, path, _ in pages:
         if results[path]["errors"] or not results[path]["requests"]:
             problems.append(f"{label}: {results[path]['errors']} errors under load")
         if counts[path] != small_counts[path]:
@@ -327,7 +474,7 @@ def bench(workdir):
             )
     slow = [
         label
-        for label, path in pages
+        for label, path, _ in pages
         if 100 * results[path]["rps"] / results[pages[0][1]]["rps"] < TARGET_PERCENT
     ]
     if slow:

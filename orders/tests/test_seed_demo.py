@@ -1,19 +1,30 @@
 import io
 import zipfile
+from datetime import timedelta
 
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.models import User
 from orders.factories import OrderFactory
-from orders.management.commands.seed_demo import DEMO_BUYER, DEMO_LOGIN, DEMO_PASSWORD
-from orders.models import Order
+from orders.management.commands.seed_demo import (
+    CUSTOMER_FIRST_NAMES,
+    CUSTOMER_LAST_NAMES,
+    DEMO_BUYER,
+    DEMO_LOGIN,
+    DEMO_PASSWORD,
+)
+from orders.models import DiscountCode, Order
+from orders.tasks import send_receipt, send_refund_notice, send_sale_notice
 from products.factories import ProductFactory
 from products.models import CatalogVersion, Product, Store
 
 pytestmark = pytest.mark.django_db
+
+CUSTOMERS = len(CUSTOMER_FIRST_NAMES) * len(CUSTOMER_LAST_NAMES)
 
 
 @pytest.fixture(autouse=True)
@@ -32,8 +43,9 @@ def test_seed_demo_creates_the_requested_stores_and_products_with_pictures(media
     seed("--stores", "3", "--products", "7")
 
     assert Store.objects.count() == 3
-    # Three creators and the buyer.
-    assert User.objects.filter(email__endswith="@demo.yumroad.test").count() == 4
+    # Three creators, the buyer and the customers.
+    assert User.objects.filter(store__isnull=False).count() == 3
+    assert User.objects.filter(email__endswith="@demo.yumroad.test").count() == 4 + CUSTOMERS
     assert sorted(store.products.count() for store in Store.objects.all()) == [2, 2, 3]
     products = list(Product.objects.all())
     assert len(products) == 7
@@ -62,14 +74,16 @@ def test_seed_demo_prints_a_login_that_works():
 def test_running_seed_demo_twice_adds_nothing_the_second_time():
     seed("--stores", "2", "--products", "5")
     first = set(Product.objects.values_list("pk", flat=True))
+    users = set(User.objects.values_list("pk", flat=True))
 
     output = seed("--stores", "2", "--products", "5")
 
     assert Store.objects.count() == 2
-    assert User.objects.count() == 3
+    assert set(User.objects.values_list("pk", flat=True)) == users
     assert set(Product.objects.values_list("pk", flat=True)) == first
     assert "0 products added" in output
     assert "0 orders added" in output
+    assert "0 demo sales added" in output
 
 
 def test_seed_demo_tops_up_to_a_larger_count():
@@ -251,13 +265,15 @@ def test_running_seed_demo_again_adds_no_orders():
     output = seed("--stores", "3", "--products", "9")
 
     assert set(Order.objects.values_list("pk", flat=True)) == first
-    assert "0 orders added" in output
+    assert "0 orders added for the demo buyer, 0 demo sales added" in output
 
 
 def test_demo_buyer_is_topped_up_to_three_orders_without_buying_twice():
     seed("--stores", "1", "--products", "2")
     # Only two products, one of them free: that one is "bought" the free way.
-    assert sorted(Order.objects.values_list("provider", "amount_cents")) == [
+    assert sorted(
+        Order.objects.filter(buyer__email=DEMO_BUYER).values_list("provider", "amount_cents")
+    ) == [
         ("free", 0),
         ("test", 300),
     ]
@@ -324,3 +340,176 @@ def test_seed_demo_bumps_the_catalog_version():
     seed("--stores", "1", "--products", "2")
 
     assert CatalogVersion.current() != before
+
+
+# Demo sales
+
+
+def demo_sales():
+    """The demo creator's sales to the demo customers (not the demo buyer's)."""
+    return Order.objects.filter(store__owner__email=DEMO_LOGIN).exclude(buyer__email=DEMO_BUYER)
+
+
+def test_demo_creator_has_months_of_sales_from_several_customers():
+    seed("--stores", "2", "--products", "8")
+    now = timezone.now()
+
+    orders = demo_sales()
+    sales = orders.sales()
+
+    assert 200 <= orders.count() <= 600
+    assert sales.filter(paid_at__gte=now - timedelta(days=30)).count() >= 60
+    assert sales.filter(paid_at__lt=now - timedelta(days=60)).exists()
+    assert not sales.filter(paid_at__gt=now).exists()
+    assert not sales.filter(paid_at__lt=now - timedelta(days=91)).exists()
+    assert len(set(sales.values_list("buyer", flat=True))) >= 20
+    assert len({paid_at.date() for paid_at in sales.values_list("paid_at", flat=True)}) >= 80
+    for order in sales:
+        assert order.email == order.buyer.email
+        assert order.product_name == order.product.name
+        assert order.created_at <= order.paid_at
+
+
+def test_demo_sales_are_mostly_paid_some_refunded_a_few_never_paid():
+    seed("--stores", "2", "--products", "8")
+
+    orders = demo_sales()
+    refunded = orders.filter(status=Order.Status.REFUNDED)
+    unpaid = orders.filter(status__in=[Order.Status.FAILED, Order.Status.EXPIRED])
+
+    assert orders.filter(status=Order.Status.PAID).count() > 0.8 * orders.count()
+    assert refunded.exists()
+    assert all(order.paid_at < order.refunded_at <= timezone.now() for order in refunded)
+    assert all(order.amount_cents > 0 for order in refunded)
+    assert unpaid.exists()
+    assert not unpaid.filter(paid_at__isnull=False).exists()
+    assert not orders.exclude(status__in=[*Order.SOLD, *Order.UNPAID]).exists()
+
+
+def test_a_customer_buys_each_product_once():
+    seed("--stores", "2", "--products", "8")
+
+    pairs = list(demo_sales().sales().values_list("buyer", "product"))
+
+    assert len(pairs) == len(set(pairs))
+
+
+def test_demo_sales_send_no_email_now_or_later(mailoutbox):
+    seed("--stores", "2", "--products", "8")
+
+    orders = Order.objects.filter(status__in=Order.SOLD)
+    refunded = orders.filter(status=Order.Status.REFUNDED).first()
+    paid = orders.filter(status=Order.Status.PAID)
+
+    # The demo buyer's orders too: their emails count as sent.
+    assert paid.filter(buyer__email=DEMO_BUYER).count() == 3
+    for order in [*paid.filter(buyer__email=DEMO_BUYER), paid.last(), refunded]:
+        assert send_receipt.call(order.pk) is False
+        assert send_sale_notice.call(order.pk) is False
+    assert send_refund_notice.call(refunded.pk) is False
+    assert not orders.filter(receipt_sent_at__isnull=True).exists()
+    assert not orders.filter(sale_notice_sent_at__isnull=True).exists()
+    assert mailoutbox == []
+
+
+def test_the_other_demo_stores_sell_a_little():
+    seed("--stores", "3", "--products", "12")
+
+    counts = [store.orders.count() for store in Store.objects.order_by("pk")]
+
+    assert counts[0] > 5 * max(counts[1:])
+    assert min(counts[1:]) > 0
+
+
+def test_demo_customers_cannot_log_in():
+    seed("--stores", "1", "--products", "2")
+
+    customers = User.objects.filter(orders__isnull=False).exclude(email=DEMO_BUYER).distinct()
+
+    assert customers.count() > 10
+    assert not any(customer.has_usable_password() for customer in customers)
+
+
+def test_launch_code_uses_match_the_orders_that_hold_one():
+    seed("--stores", "2", "--products", "8")
+    code = DiscountCode.objects.get(store__owner__email=DEMO_LOGIN)
+    # Paid and refunded orders keep their use; unpaid ones gave it back.
+    holding = code.orders.exclude(status__in=Order.UNPAID)
+
+    assert code.code == "LAUNCH20"
+    assert code.percent_off == 20
+    assert code.is_active
+    assert code.uses == holding.count() >= 10
+    assert DiscountCode.objects.count() == 1
+
+
+def test_orders_with_the_launch_code_pay_20_percent_less_than_the_price():
+    seed("--stores", "2", "--products", "8")
+    code = DiscountCode.objects.get(store__owner__email=DEMO_LOGIN)
+
+    with_code = list(code.orders.select_related("product"))
+    without = demo_sales().filter(discount_code=None, product__pay_what_you_want=False)
+
+    for order in with_code:
+        assert order.amount_before_discount_cents == order.product.price_cents > 0
+        assert order.amount_cents == order.amount_before_discount_cents * 80 // 100
+        assert not order.product.pay_what_you_want
+    assert not without.filter(amount_before_discount_cents__isnull=False).exists()
+    assert all(order.amount_cents == order.product.price_cents for order in without)
+    assert without.count() > 2 * len(with_code)
+
+
+def test_pay_what_you_want_buyers_pay_various_amounts_from_the_minimum():
+    seed("--stores", "2", "--products", "8")
+    product = Product.objects.get(store__owner__email=DEMO_LOGIN, pay_what_you_want=True)
+
+    amounts = list(product.orders.values_list("amount_cents", flat=True))
+
+    assert product.price_cents > 0
+    assert product.price == f"${product.price_cents // 100}+"
+    assert min(amounts) >= product.price_cents
+    assert max(amounts) > product.price_cents
+    assert len(set(amounts)) >= 4
+
+
+def test_demo_creators_dashboard_shows_lively_sales(client):
+    seed("--stores", "2", "--products", "8")
+    client.login(email=DEMO_LOGIN, password=DEMO_PASSWORD)
+
+    response = client.get(reverse("dashboard:index"))
+
+    assert response.status_code == 200
+    totals = response.context["totals"]
+    assert totals["sales"] > totals["recent_sales"] > 0
+    assert totals["refunds"] > 0
+    assert totals["net_cents"] == totals["gross_cents"] - totals["refunded_cents"] > 0
+    assert sum(day["sales"] > 0 for day in response.context["days"]) >= 25
+    assert len(response.context["recent_sales"]) == 20
+    assert sum(product.sales > 0 for product in response.context["products"]) >= 3
+
+
+def test_seed_demo_if_empty_adds_no_sales_the_second_time():
+    seed("--if-empty")
+    orders = set(Order.objects.values_list("pk", flat=True))
+    uses = DiscountCode.objects.get().uses
+
+    output = seed("--if-empty")
+
+    assert "already has users" in output
+    assert len(orders) > 300
+    assert set(Order.objects.values_list("pk", flat=True)) == orders
+    assert DiscountCode.objects.get().uses == uses
+
+
+def test_seed_demo_reset_replaces_the_demo_sales_and_code():
+    seed("--stores", "2", "--products", "8")
+    old_orders = set(Order.objects.values_list("pk", flat=True))
+    old_code = DiscountCode.objects.get()
+
+    seed("--stores", "2", "--products", "8", "--reset")
+
+    code = DiscountCode.objects.get()
+    assert code.pk != old_code.pk
+    assert code.uses == code.orders.exclude(status__in=Order.UNPAID).count() > 0
+    assert not old_orders & set(Order.objects.values_list("pk", flat=True))
+    assert demo_sales().count() > 200

@@ -1,20 +1,22 @@
 import io
+import random
 import zipfile
 from datetime import timedelta
 from functools import partial
 from itertools import product as combinations
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.db.models import Case, Q, When
+from django.db.models import Case, F, Q, When
 from django.utils import timezone
 from django.utils.text import slugify
 from PIL import Image, ImageDraw, ImageFont
 
 from accounts.models import User
-from orders.models import Order
+from orders.models import DiscountCode, Order
 from products.models import CatalogVersion, Product, Store
 
 DEMO_DOMAIN = "demo.yumroad.test"
@@ -53,11 +55,84 @@ SAMPLES = {
 # Fixed entry dates, so the same demo file is byte for byte the same every time.
 ZIP_DATE = (2025, 1, 1, 0, 0, 0)
 
+# Products of this kind are pay what you want: their price is the minimum.
+PAY_WHAT_YOU_WANT_KIND = "Beat Tape"
+
+# Demo sales: the demo customers' orders of the last SALES_DAYS days.
+# Customers never log in (their passwords are unusable): they only buy.
+CUSTOMER_FIRST_NAMES = ["ada", "ben", "chloe", "dev", "emma", "felix", "grace", "hugo"]
+CUSTOMER_FIRST_NAMES += ["iris", "jonas", "kai", "lena", "mia", "noah", "omar", "priya"]
+CUSTOMER_LAST_NAMES = ["baker", "costa", "diaz", "ito", "khan", "moreau", "novak", "olsen"]
+CUSTOMER_LAST_NAMES += ["park", "quinn", "rossi", "silva"]
+SALES_DAYS = 90
+# Orders a day at the demo creator's store, growing from the first number to
+# the second over the period; the other demo stores get a tenth of that.
+ORDERS_A_DAY = (2, 6)
+OTHER_STORES_SHARE = 0.1
+# Of the orders: failed or expired (never paid), and of the paid ones refunded.
+UNPAID_SHARE = 0.05
+REFUNDED_SHARE = 0.06
+# The demo creator's code, and the share of fixed-price orders that use it.
+LAUNCH_CODE = "LAUNCH20"
+LAUNCH_CODE_PERCENT_OFF = 20
+LAUNCH_CODE_SHARE = 0.2
+# What pay-what-you-want buyers add to the minimum, in cents.
+TIPS_CENTS = [0, 0, 0, 100, 200, 300, 500, 800, 1000, 1500, 2500]
+CUSTOMER_EMAILS = [
+    f"{first}.{last}@{DEMO_DOMAIN}"
+    for first, last in combinations(CUSTOMER_FIRST_NAMES, CUSTOMER_LAST_NAMES)
+]
+
+
+def demo_sale(rng, product, buyer, when, now, code=None):
+    """An unsaved order of `product` by `buyer`, as the demo data (and
+    `make bench`) has them: paid at `when`, now and then refunded since or
+    never paid; pay-what-you-want buyers add a tip, and some buyers of a
+    fixed-price product use `code`. Its emails count as sent then, so none
+    goes out now."""
+    fields = {}
+    amount = product.price_cents
+    if product.pay_what_you_want:
+        amount += rng.choice(TIPS_CENTS)
+    elif amount and code is not None and rng.random() < LAUNCH_CODE_SHARE:
+        fields.update(discount_code=code, amount_before_discount_cents=amount)
+        amount = code.apply_to(amount)
+    roll = rng.random()
+    if amount and roll < UNPAID_SHARE:
+        fields.update(
+            status=rng.choice([Order.Status.FAILED, Order.Status.EXPIRED]), created_at=when
+        )
+    else:
+        fields.update(
+            status=Order.Status.PAID,
+            created_at=when - timedelta(seconds=rng.uniform(20, 300)),
+            paid_at=when,
+            receipt_sent_at=when,
+            sale_notice_sent_at=when,
+        )
+        if amount and roll < UNPAID_SHARE + REFUNDED_SHARE:
+            refunded_at = min(now, when + timedelta(hours=rng.uniform(1, 120)))
+            fields.update(
+                status=Order.Status.REFUNDED,
+                refunded_at=refunded_at,
+                refund_notice_sent_at=refunded_at,
+            )
+    return Order(
+        buyer=buyer,
+        email=buyer.email,
+        product=product,
+        store_id=product.store_id,
+        product_name=product.name,
+        amount_cents=amount,
+        provider=Order.Provider.TEST if amount else Order.Provider.FREE,
+        **fields,
+    )
+
 
 class Command(BaseCommand):
     help = (
         "Create demo creators, stores and products with generated pictures and files, "
-        "and a demo buyer with a few paid orders. "
+        "a demo buyer with a few paid orders, and a few months of sales by demo customers. "
         "Safe to run again: it only adds what is missing."
     )
 
@@ -98,6 +173,7 @@ class Command(BaseCommand):
             demo_stores = [self._store(number) for number in range(1, stores + 1)]
             added = self._products(demo_stores, products, pictures, files)
             ordered = self._buyer_orders(demo_stores)
+            sales = self._sales(demo_stores)
             # bulk_create sends no post_save: tell cached pages ourselves.
             CatalogVersion.bump()
 
@@ -105,7 +181,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Demo data ready: {stores} stores, {added} products added "
                 f"({Product.objects.filter(store__in=demo_stores).count()} in the demo stores), "
-                f"{ordered} orders added for the demo buyer."
+                f"{ordered} orders added for the demo buyer, {sales} demo sales added."
             )
         )
         self._print_logins()
@@ -151,16 +227,17 @@ class Command(BaseCommand):
                 name = names[serial % len(names)]
                 if serial >= len(names):
                     name = f"{name} Vol. {serial // len(names) + 1}"
+                # names cycle through THINGS in order: this is the product's kind.
+                kind = serial % len(THINGS)
                 missing.append(
                     Product(
                         store=store,
                         name=name,
                         description=f"{name} from {store.name}.\nInstant download, yours to keep.",
                         price_cents=PRICES_CENTS[serial % len(PRICES_CENTS)],
+                        pay_what_you_want=THINGS[kind] == PAY_WHAT_YOU_WANT_KIND,
                         picture=pictures[serial % len(pictures)],
-                        # names cycle through THINGS in order, so this is the
-                        # file of the product's own kind.
-                        file=files[serial % len(files)],
+                        file=files[kind],
                         file_name=self._download_name(name),
                     )
                 )
@@ -179,7 +256,8 @@ class Command(BaseCommand):
         different product, from different stores where there are enough.
 
         The orders are made paid directly, as if the test provider had said
-        so, without `mark_paid`: no receipts go out for demo data.
+        so, without `mark_paid`, and their emails marked sent: no receipts go
+        out for demo data.
         """
         buyer = self._user(DEMO_BUYER)
         owned = set(
@@ -199,6 +277,8 @@ class Command(BaseCommand):
                 status=Order.Status.PAID,
                 created_at=when,
                 paid_at=when,
+                receipt_sent_at=when,
+                sale_notice_sent_at=when,
             )
         return len(products)
 
@@ -221,6 +301,109 @@ class Command(BaseCommand):
         # Fewer stores with products than orders wanted: more from the same stores.
         more = buyable.filter(store__in=stores).exclude(pk__in=[product.pk for product in chosen])
         return chosen + list(more[: count - len(chosen)])
+
+    def _sales(self, stores):
+        """A few months of sales by the demo customers, for each demo store
+        that has none yet (the first store gets most, and the launch code);
+        return how many orders were added.
+
+        The orders are written as they would be by now: paid ones with their
+        emails marked sent (no receipt goes out for demo data), refunded ones
+        with their refund notice, a few never paid. None goes through the
+        payment flow.
+        """
+        customers = self._customers()
+        done = set(
+            Order.objects.filter(store__in=stores, buyer__in=customers)
+            .order_by()
+            .values_list("store_id", flat=True)
+            .distinct()
+        )
+        sellable = {}
+        for product in (
+            Product.objects.listed()
+            .exclude(file="")
+            .filter(store__in=[store for store in stores if store.pk not in done])
+            .order_by("pk")
+        ):
+            sellable.setdefault(product.store_id, []).append(product)
+        now = timezone.now()
+        orders = []
+        for index, store in enumerate(stores):
+            if store.pk not in sellable:
+                continue
+            # Seeded by the store's number: the same sales on every database.
+            rng = random.Random(index)
+            code = self._launch_code(store, now) if index == 0 else None
+            share = 1 if index == 0 else OTHER_STORES_SHARE
+            sales = self._store_sales(rng, now, sellable[store.pk], customers, code, share)
+            if code is not None:
+                # Paid and refunded orders hold a use; unpaid ones gave theirs back.
+                held = sum(
+                    order.discount_code_id == code.pk and order.status not in Order.UNPAID
+                    for order in sales
+                )
+                DiscountCode.objects.filter(pk=code.pk).update(uses=F("uses") + held)
+            orders += sales
+        Order.objects.bulk_create(orders, batch_size=BATCH)
+        return len(orders)
+
+    def _customers(self):
+        """The demo customers, made the first time with unusable passwords."""
+        existing = set(
+            User.objects.filter(email__in=CUSTOMER_EMAILS).values_list("email", flat=True)
+        )
+        User.objects.bulk_create(
+            User(email=email, password=make_password(None))
+            for email in CUSTOMER_EMAILS
+            if email not in existing
+        )
+        return list(User.objects.filter(email__in=CUSTOMER_EMAILS).order_by("pk"))
+
+    def _launch_code(self, store, now):
+        code, _ = DiscountCode.objects.get_or_create(
+            store=store,
+            code=LAUNCH_CODE,
+            defaults={
+                "percent_off": LAUNCH_CODE_PERCENT_OFF,
+                "created_at": now - timedelta(days=SALES_DAYS),
+            },
+        )
+        return code
+
+    def _store_sales(self, rng, now, products, customers, code, share):
+        """Unsaved orders of `products`, oldest first, a day's number growing
+        over the period, fewer at weekends. A customer buys a product once."""
+        # Some products sell far better than others; free ones are downloads.
+        weights = [
+            (0.3 if product.is_free else 1) * rng.choice([0.5, 1, 2, 4]) for product in products
+        ]
+        owned = set()
+        orders = []
+        first, last = ORDERS_A_DAY
+        for days_ago in range(SALES_DAYS - 1, -1, -1):
+            day = (now - timedelta(days=days_ago)).replace(
+                hour=0, minute=0, second=0, microsecond=0
+            )
+            growth = (SALES_DAYS - days_ago) / SALES_DAYS
+            mean = share * (first + (last - first) * growth)
+            if day.weekday() >= 5:
+                mean *= 0.7
+            count = int(mean * rng.uniform(0.4, 1.6) + rng.random())
+            seconds = (min(now, day + timedelta(days=1)) - day).total_seconds()
+            for offset in sorted(rng.uniform(0, seconds) for _ in range(count)):
+                product = rng.choices(products, weights)[0]
+                # Someone who does not own it yet, if a few tries find one.
+                for buyer in rng.sample(customers, min(3, len(customers))):
+                    if (buyer.pk, product.pk) not in owned:
+                        break
+                else:
+                    continue
+                order = demo_sale(rng, product, buyer, day + timedelta(seconds=offset), now, code)
+                if order.status in Order.SOLD:
+                    owned.add((buyer.pk, product.pk))
+                orders.append(order)
+        return orders
 
     def _files(self):
         """Names of the generated files sold, one per kind of product, made
