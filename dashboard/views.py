@@ -17,7 +17,7 @@ from orders.forms import DiscountCodeForm
 from orders.models import DiscountCode, Order, sales_figures
 from orders.views import see_other
 from products.decorators import store_required
-from products.models import format_cents
+from products.models import Product, format_cents
 
 CHART_DAYS = 30
 RECENT_SALES = 20
@@ -41,9 +41,11 @@ def index(request):
         "totals": totals,
         "days": days,
         "chart": _bar_chart(days),
-        "products": store.products.annotate(**sales_figures("orders__")).order_by(
-            "-gross_cents", "name"
-        ),
+        # Only what the table shows: on SQLite every selected column is grouped by.
+        "products": Product.objects.filter(store=store)
+        .only("name", "archived_at")
+        .annotate(**sales_figures("orders__"))
+        .order_by("-gross_cents", "name"),
         "recent_sales": orders.sales()[:RECENT_SALES],
     }
     return render(request, "dashboard/index.html", context)
