@@ -46,7 +46,7 @@ def index(request):
         .only("name", "archived_at")
         .annotate(**sales_figures("orders__"))
         .order_by("-gross_cents", "name"),
-        "recent_sales": orders.sales()[:RECENT_SALES],
+        "recent_sales": orders.sales().select_related("discount_code")[:RECENT_SALES],
     }
     return render(request, "dashboard/index.html", context)
 

@@ -118,7 +118,8 @@ def _start_payment(request, product, form):
 def detail(request, public_id):
     # Someone else's order is a 404, like an unknown one.
     order = get_object_or_404(
-        Order.objects.for_buyer(request.user).select_related("product"), public_id=public_id
+        Order.objects.for_buyer(request.user).select_related("product", "discount_code"),
+        public_id=public_id,
     )
     if order.status == Order.Status.PENDING:
         get_provider(order.provider).confirm(order)

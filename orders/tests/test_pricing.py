@@ -365,6 +365,17 @@ def test_a_valid_code_lowers_the_order_and_takes_a_use(
     assert uses(code) == 1
 
 
+def test_the_order_page_shows_the_code_and_the_price_before_it(buyer_client, product):
+    make_code(product.store)
+    buyer_client.post(checkout_url(product), {"code": "summer"})
+
+    response = buyer_client.get(Order.objects.get().get_absolute_url())
+
+    assert '$4.00 <span class="text-body-secondary">with code SUMMER, from $5.00</span>' in (
+        response.text
+    )
+
+
 def test_a_percentage_is_rounded_to_the_nearest_cent(buyer_client, user):
     product = ProductFactory(store=user.store, price_cents=999)
     make_code(product.store, percent_off=15)
