@@ -16,7 +16,7 @@ class DiscountCodeQuerySet(models.QuerySet):
         return self.filter(store_id=store.pk)
 
     def with_earnings(self):
-        """`earned`: the cents its kept sales brought in (refunds left out)."""
+        """`earned_cents`: what its kept sales brought in (refunds left out)."""
         return self.annotate(
             earned_cents=Sum(
                 "orders__amount_cents", filter=Q(orders__status=Order.Status.PAID), default=0
