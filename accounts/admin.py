@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 
+from yumroad.admin import SafeDatesMixin
+
 from .forms import UniqueEmailMixin
 from .models import User
 
@@ -19,7 +21,7 @@ class UserAdminCreationForm(UniqueEmailMixin, AdminUserCreationForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(SafeDatesMixin, DjangoUserAdmin):
     """Django's user admin, reshaped for a user whose username is the email."""
 
     form = UserAdminChangeForm

@@ -1,7 +1,9 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
+from django.views.decorators.cache import never_cache
 
 from . import views
+from .forms import PasswordResetForm
 
 app_name = "accounts"
 
@@ -10,11 +12,15 @@ urlpatterns = [
     path("login/", views.login, name="login"),
     path("logout/", views.logout, name="logout"),
     # Password change and reset are Django's own views with our templates.
+    # Django marks the change and confirm views' POSTs sensitive, and the
+    # confirm view never_cache; never_cache is added here where missing.
     path(
         "password/change/",
-        auth_views.PasswordChangeView.as_view(
-            template_name="accounts/password_change_form.html",
-            success_url=reverse_lazy("accounts:password_change_done"),
+        never_cache(
+            auth_views.PasswordChangeView.as_view(
+                template_name="accounts/password_change_form.html",
+                success_url=reverse_lazy("accounts:password_change_done"),
+            )
         ),
         name="password_change",
     ),
@@ -27,11 +33,13 @@ urlpatterns = [
     ),
     path(
         "password/reset/",
-        auth_views.PasswordResetView.as_view(
-            template_name="accounts/password_reset_form.html",
-            email_template_name="accounts/password_reset_email.txt",
-            subject_template_name="accounts/password_reset_subject.txt",
-            success_url=reverse_lazy("accounts:password_reset_done"),
+        never_cache(
+            auth_views.PasswordResetView.as_view(
+                # The email itself is made by accounts.tasks.send_password_reset.
+                form_class=PasswordResetForm,
+                template_name="accounts/password_reset_form.html",
+                success_url=reverse_lazy("accounts:password_reset_done"),
+            )
         ),
         name="password_reset",
     ),

@@ -5,11 +5,17 @@ from django.contrib.auth import logout as auth_logout
 from django.db import IntegrityError
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from .decorators import anonymous_required
 from .forms import LoginForm, SignupForm
 from .models import DUPLICATE_EMAIL_MESSAGE
+
+# Signup logs the new user in without a password check; with django-axes'
+# backend first in AUTHENTICATION_BACKENDS, login() must be told which one.
+MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
 
 def _next_url(request):
@@ -22,6 +28,8 @@ def _next_url(request):
     return ""
 
 
+@sensitive_post_parameters()
+@never_cache
 @anonymous_required
 def signup(request):
     next_url = _next_url(request)
@@ -31,11 +39,14 @@ def signup(request):
             try:
                 user = form.save()
             except IntegrityError:
-                # Another signup with this email committed after our form
-                # checked; the transaction rolled back both rows.
+                # The transaction rolled back both rows. Only a signup with
+                # this email that committed after our form checked is the
+                # visitor's to fix; anything else is our error.
+                if not form.email_is_taken():
+                    raise
                 form.add_error("email", DUPLICATE_EMAIL_MESSAGE)
             else:
-                auth_login(request, user)
+                auth_login(request, user, backend=MODEL_BACKEND)
                 messages.success(request, "Welcome to Yumroad! Your account and store are ready.")
                 return redirect(next_url or "products:index")
     else:
@@ -43,6 +54,8 @@ def signup(request):
     return render(request, "accounts/signup.html", {"form": form, "next": next_url})
 
 
+@sensitive_post_parameters()
+@never_cache
 @anonymous_required
 def login(request):
     next_url = _next_url(request)

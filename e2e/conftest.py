@@ -72,8 +72,27 @@ def browser():
             browser.close()
 
 
+# Runs in every document before its own scripts: each Content-Security-Policy
+# violation (a blocked inline style or script, a form posting elsewhere...)
+# is handed to Python at once, so one on a page the test clicked through is
+# not lost with that page.
+REPORT_CSP_VIOLATIONS = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.reportCspViolation({
+    directive: event.effectiveDirective,
+    blocked: event.blockedURI,
+    page: event.documentURI,
+    source: event.sourceFile ? `${event.sourceFile}:${event.lineNumber}` : "",
+    sample: event.sample,
+    disposition: event.disposition,
+  });
+});
+"""
+
+
 class PageProblems:
-    """What a visitor would see go wrong: JavaScript errors and failed requests.
+    """What a visitor would see go wrong: JavaScript errors, failed requests
+    and anything the Content-Security-Policy blocked.
 
     `page` checks that there were none when the test ends; a test that means
     to open a missing page says so first with `allow(404, url)`.
@@ -87,12 +106,18 @@ class PageProblems:
         self.allowed.add((status, url))
 
     def watch(self, page):
+        page.expose_function("reportCspViolation", self._on_csp_violation)
+        page.add_init_script(REPORT_CSP_VIOLATIONS)
         page.on("console", self._on_console)
         page.on("pageerror", lambda error: self.problems.append(f"JavaScript error: {error}"))
         page.on("requestfailed", self._on_request_failed)
         page.on("response", self._on_response)
 
     def _on_console(self, message):
+        # A header the browser could not read is no JavaScript error, but a
+        # policy silently not applied.
+        if message.type == "warning" and message.text.startswith("Error with Permissions-Policy"):
+            self.problems.append(f"console warning: {message.text}")
         if message.type != "error":
             return
         # Chromium also logs each error response here; an allowed one is no problem.
@@ -102,6 +127,12 @@ class PageProblems:
         ):
             return
         self.problems.append(f"console error: {message.text} ({message.location.get('url')})")
+
+    def _on_csp_violation(self, violation):
+        self.problems.append(
+            "Content-Security-Policy violation ({disposition}): {directive} blocked "
+            "{blocked!r} on {page} {source} {sample!r}".format(**violation)
+        )
 
     def _on_request_failed(self, request):
         # ERR_ABORTED is the browser cancelling a load itself, e.g. a lazy

@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 
 from products.forms import MoneyField
 from products.models import format_cents
+from yumroad.admin import SafeDatesMixin
 
 from . import payments
 from .models import DiscountCode, Order, StripeEvent
@@ -32,7 +33,7 @@ def _listed(orders, limit=5):
 
 
 @admin.register(Order)
-class OrderAdmin(ReadOnlyAdmin):
+class OrderAdmin(SafeDatesMixin, ReadOnlyAdmin):
     """Orders are read here, never edited: money and status change only
     through payments and their webhooks, and refunds through the provider."""
 
@@ -163,7 +164,7 @@ class DiscountCodeAdminForm(forms.ModelForm):
 
 
 @admin.register(DiscountCode)
-class DiscountCodeAdmin(admin.ModelAdmin):
+class DiscountCodeAdmin(SafeDatesMixin, admin.ModelAdmin):
     form = DiscountCodeAdminForm
     list_display = [
         "code",
@@ -191,7 +192,7 @@ class DiscountCodeAdmin(admin.ModelAdmin):
 
 
 @admin.register(StripeEvent)
-class StripeEventAdmin(ReadOnlyAdmin):
+class StripeEventAdmin(SafeDatesMixin, ReadOnlyAdmin):
     list_display = ["event_id", "type", "received_at"]
     list_filter = ["type", "received_at"]
     search_fields = ["=event_id"]

@@ -1,7 +1,18 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.html import format_html
 
+from yumroad.admin import SafeDatesMixin
+from yumroad.request_limits import max_body_size
+
+from .forms import MAX_PRODUCT_FORM_BYTES, PictureField
 from .models import Product, Store
+
+# Pictures uploaded in the admin are checked and re-encoded as in the
+# product form: no metadata, no oversized pixels, a generated name.
+PICTURE_FIELD = {models.ImageField: {"form_class": PictureField}}
+# The admin's product forms take the product form's uploads.
+allows_product_uploads = max_body_size(MAX_PRODUCT_FORM_BYTES)
 
 
 class PriceListFilter(admin.SimpleListFilter):
@@ -40,10 +51,14 @@ class ProductInline(admin.TabularInline):
     readonly_fields = ["created_at"]
     extra = 0
     show_change_link = True
+    formfield_overrides = PICTURE_FIELD
 
 
 @admin.register(Store)
-class StoreAdmin(admin.ModelAdmin):
+class StoreAdmin(SafeDatesMixin, admin.ModelAdmin):
+    # Explicit: the product count's GROUP BY drops the model's default ordering,
+    # and the autocomplete pages through the stores.
+    ordering = ["name", "pk"]
     list_display = ["name", "owner", "product_count", "created_at"]
     list_select_related = ["owner"]
     list_filter = ["created_at"]
@@ -55,13 +70,22 @@ class StoreAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_product_count()
 
+    # Its inline products take pictures.
+    @allows_product_uploads
+    def add_view(self, request, form_url="", extra_context=None):
+        return super().add_view(request, form_url, extra_context)
+
+    @allows_product_uploads
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return super().change_view(request, object_id, form_url, extra_context)
+
     @admin.display(description="products", ordering="product_count")
     def product_count(self, store):
         return store.product_count
 
 
 @admin.register(Product)
-class ProductAdmin(admin.ModelAdmin):
+class ProductAdmin(SafeDatesMixin, admin.ModelAdmin):
     list_display = ["name", "store", "owner", "price", "created_at", "archived_at"]
     list_select_related = ["store__owner"]
     list_filter = ["created_at", PriceListFilter, "pay_what_you_want", ArchivedListFilter]
@@ -69,6 +93,26 @@ class ProductAdmin(admin.ModelAdmin):
     readonly_fields = ["picture_preview", "file_name", "created_at", "updated_at", "archived_at"]
     autocomplete_fields = ["store"]
     date_hierarchy = "created_at"
+    formfield_overrides = PICTURE_FIELD
+
+    class Media:
+        # The picture preview's size: the site's CSP allows no style= attribute.
+        css = {"all": ["css/admin.css"]}
+
+    @allows_product_uploads
+    def add_view(self, request, form_url="", extra_context=None):
+        return super().add_view(request, form_url, extra_context)
+
+    @allows_product_uploads
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_model(self, request, obj, form, change):
+        # As the product form does: buyers download the file under the
+        # name it was uploaded with, not the generated one it is stored under.
+        if "file" in form.changed_data:
+            obj.file_name = form.cleaned_data["file"].name if form.cleaned_data["file"] else ""
+        super().save_model(request, obj, form, change)
 
     @admin.display(ordering="store__owner__email")
     def owner(self, product):
@@ -82,4 +126,4 @@ class ProductAdmin(admin.ModelAdmin):
     def picture_preview(self, product):
         if not product.picture:
             return "No picture"
-        return format_html('<img src="{}" alt="" style="max-width: 240px">', product.picture.url)
+        return format_html('<img src="{}" alt="" class="picture-preview">', product.picture.url)

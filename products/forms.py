@@ -1,15 +1,161 @@
+import io
+import unicodedata
 from decimal import Decimal
 
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
+from django.core.validators import ProhibitNullCharactersValidator
 from django.template.defaultfilters import filesizeformat
+from PIL import Image, ImageOps
 
-from .models import Product, ProductQuerySet, Store, delete_unused_file, format_cents
+from .models import Product, ProductQuerySet, Store, format_cents, generated_name
 
 MAX_PICTURE_BYTES = 5 * 1024 * 1024
 MAX_FILE_BYTES = 100 * 1024 * 1024
-PICTURE_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+# A product form's request: the file, the picture, and 1 MB for the rest
+# (the text fields and the multipart framing): 106 MiB. The README's nginx
+# client_max_body_size (110m) stays a little above it, so our 413 page answers.
+MAX_PRODUCT_FORM_BYTES = MAX_FILE_BYTES + MAX_PICTURE_BYTES + 1024 * 1024
+# Decoded, a picture takes 3 to 4 bytes a pixel: 40 megapixels is 160 MB of
+# memory, whatever few bytes the upload was.
+MAX_PICTURE_PIXELS = 40_000_000
+MAX_PICTURE_SIDE = 8_000
+# Each allowed format, with the extension its re-encoded file is stored under.
+PICTURE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
+JPEG_QUALITY = 90
+DESCRIPTION_MAX_LENGTH = 20_000
+# Format characters kept between two visible ones: Persian and Indic
+# scripts and emoji sequences (👩‍💻) need these joiners.
+JOINERS = {"\u200c", "\u200d"}
+
+
+def visible_text(text):
+    """`text` without control and format characters (Unicode Cc and Cf: NUL,
+    zero-width spaces, bidi overrides, ...); a control that is whitespace (a
+    tab, a newline) becomes a space, and a joiner stays only between two
+    visible characters."""
+    kept = []
+    for char in text:
+        category = unicodedata.category(char)
+        if category == "Cc" and char.isspace():
+            kept.append(" ")
+        elif category not in ("Cc", "Cf") or char in JOINERS:
+            kept.append(char)
+    return "".join(
+        char
+        for index, char in enumerate(kept)
+        if char not in JOINERS
+        or (
+            0 < index < len(kept) - 1
+            and not {kept[index - 1], kept[index + 1]} & JOINERS
+            and not kept[index - 1].isspace()
+            and not kept[index + 1].isspace()
+        )
+    )
+
+
+class NameField(forms.CharField):
+    """A store or product name as people will see it: no invisible or
+    direction-changing characters, and something left to read."""
+
+    default_error_messages = {"unreadable": "Enter a name with letters or digits."}
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        # A NUL is refused, as in every other field of the site (Django's
+        # ProhibitNullCharactersValidator), not quietly taken out.
+        if "\x00" in value:
+            validator = ProhibitNullCharactersValidator()
+            raise forms.ValidationError(validator.message, code=validator.code)
+        name = visible_text(value).strip()
+        # Letters, digits or symbols: "🍰🍰🍰🍰" is a name, "…" or "" is not.
+        if value and not any(unicodedata.category(char)[0] in "LNS" for char in name):
+            raise forms.ValidationError(self.error_messages["unreadable"], code="unreadable")
+        return name
+
+
+class PictureField(forms.ImageField):
+    """A product picture, checked without decoding it, then stored decoded
+    and encoded again: turned upright by its EXIF orientation, without its
+    metadata (EXIF with any GPS position, XMP, comments), under a generated
+    name. Only the colour profile is kept, so colours stay right.
+
+    An animated GIF, WebP or PNG keeps its first frame: decoding every frame
+    of an upload is the unbounded work the pixel limit is there to prevent.
+    """
+
+    default_error_messages = {
+        "too_big": "The picture is %(size)s; the limit is 5 MB.",
+        "format": "Upload a JPEG, PNG, WebP or GIF image.",
+        "too_many_pixels": "The picture is %(width)s × %(height)s pixels; the limit is "
+        f"{MAX_PICTURE_SIDE:,} pixels a side and {MAX_PICTURE_PIXELS // 1_000_000} megapixels.",
+    }
+
+    def to_python(self, data):
+        # The byte size first, so Pillow never opens anything over it.
+        size = getattr(data, "size", 0)
+        if size > MAX_PICTURE_BYTES:
+            raise forms.ValidationError(
+                self.error_messages["too_big"],
+                code="too_big",
+                params={"size": filesizeformat(size)},
+            )
+        try:
+            return super().to_python(data)
+        except forms.ValidationError as error:
+            # Pillow refuses to open a picture of over twice its own pixel limit.
+            if isinstance(error.__cause__, Image.DecompressionBombError):
+                raise forms.ValidationError(
+                    self.error_messages["too_many_pixels"],
+                    code="too_many_pixels",
+                    params={"width": "more than 8,000", "height": "8,000"},
+                ) from error
+            raise
+
+    def clean(self, data, initial=None):
+        picture = super().clean(data, initial)
+        # Only a new upload carries the Pillow image that to_python opened
+        # and verified (header and structure, no pixels); a kept or cleared
+        # picture has none.
+        image = getattr(picture, "image", None)
+        if image is None:
+            return picture
+        if image.format not in PICTURE_FORMATS:
+            raise forms.ValidationError(self.error_messages["format"], code="format")
+        width, height = image.size
+        if max(width, height) > MAX_PICTURE_SIDE or width * height > MAX_PICTURE_PIXELS:
+            raise forms.ValidationError(
+                self.error_messages["too_many_pixels"],
+                code="too_many_pixels",
+                params={"width": f"{width:,}", "height": f"{height:,}"},
+            )
+        return self.reencoded(picture, image.format)
+
+    def reencoded(self, picture, image_format):
+        picture.seek(0)
+        try:
+            with Image.open(picture) as image:
+                image.load()
+                upright = ImageOps.exif_transpose(image)
+        except Exception as error:
+            # As Django's ImageField does: anything Pillow cannot decode is
+            # not a picture (a truncated file, a corrupt frame).
+            raise forms.ValidationError(
+                self.error_messages["invalid_image"], code="invalid_image"
+            ) from error
+        # Nothing of the upload's metadata is written unless named here.
+        upright.info = {key: upright.info[key] for key in ["transparency"] if key in upright.info}
+        options = {"icc_profile": image.info.get("icc_profile")}
+        if image_format == "JPEG":
+            options["quality"] = JPEG_QUALITY
+        buffer = io.BytesIO()
+        upright.save(buffer, format=image_format, **options)
+        extension = PICTURE_FORMATS[image_format]
+        return SimpleUploadedFile(
+            generated_name(f"picture.{extension}"),
+            buffer.getvalue(),
+            content_type=Image.MIME[image_format],
+        )
 
 
 class PrivateFileInput(forms.ClearableFileInput):
@@ -47,10 +193,14 @@ class MoneyField(forms.DecimalField):
 
 class ProductForm(forms.ModelForm):
     price = MoneyField(help_text="In US dollars. 0 makes the product free.")
+    description = forms.CharField(
+        required=False, max_length=DESCRIPTION_MAX_LENGTH, widget=forms.Textarea
+    )
 
     class Meta:
         model = Product
         fields = ["name", "description", "price", "pay_what_you_want", "picture", "file"]
+        field_classes = {"name": NameField, "picture": PictureField}
         widgets = {
             "picture": forms.ClearableFileInput(attrs={"accept": "image/*"}),
             "file": PrivateFileInput,
@@ -69,22 +219,6 @@ class ProductForm(forms.ModelForm):
         if self.instance.pk:
             self.initial.setdefault("price", self.instance.price_cents)
 
-    def clean_picture(self):
-        picture = self.cleaned_data["picture"]
-        # Only a new upload carries the Pillow image that forms.ImageField
-        # opened to check it; a kept or cleared picture has none.
-        image = getattr(picture, "image", None)
-        if image is None:
-            return picture
-        if picture.size > MAX_PICTURE_BYTES:
-            raise forms.ValidationError(
-                "The picture is %(size)s; the limit is 5 MB.",
-                params={"size": filesizeformat(picture.size)},
-            )
-        if image.format not in PICTURE_FORMATS:
-            raise forms.ValidationError("Upload a JPEG, PNG, WebP or GIF image.")
-        return picture
-
     def clean_file(self):
         file = self.cleaned_data["file"]
         # Django has already streamed an upload over 2.5 MB to a temporary
@@ -101,19 +235,16 @@ class ProductForm(forms.ModelForm):
         if "file" in self.changed_data:
             new_file = self.cleaned_data["file"]
             self.instance.file_name = new_file.name if new_file else ""
-        with transaction.atomic():
-            product = super().save(commit)
-            # A replaced or cleared file or picture leaves storage once the save commits.
-            for field in ["file", "picture"]:
-                if field in self.changed_data and self.initial.get(field):
-                    delete_unused_file(self.initial[field])
-        return product
+        # A replaced or cleared file leaves storage once the save commits
+        # (products.models.delete_replaced_files).
+        return super().save(commit)
 
 
 class StoreForm(forms.ModelForm):
     class Meta:
         model = Store
         fields = ["name"]
+        field_classes = {"name": NameField}
         help_texts = {"name": "Your store's address stays the same when you rename it."}
 
 

@@ -1,10 +1,13 @@
+import re
+import secrets
+import unicodedata
 import uuid
 from pathlib import PurePath
 
 from django.conf import settings
 from django.core.files.storage import storages
 from django.core.validators import FileExtensionValidator, MinLengthValidator
-from django.db import models, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Prefetch, Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
@@ -48,6 +51,10 @@ class StoreQuerySet(models.QuerySet):
         )
 
 
+# Tries at a store's first save: the free slug, then random suffixes.
+SLUG_ATTEMPTS = 3
+
+
 class Store(models.Model):
     owner = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="store"
@@ -56,8 +63,8 @@ class Store(models.Model):
         max_length=NAME_MAX_LENGTH, validators=[MinLengthValidator(NAME_MIN_LENGTH)]
     )
     # Set once from the first name and never changed, so links keep working
-    # after a rename.
-    slug = models.SlugField(max_length=80, unique=True, editable=False)
+    # after a rename. Unicode, so "Магазин" and "東京ストア" read as themselves.
+    slug = models.SlugField(max_length=80, unique=True, editable=False, allow_unicode=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = StoreQuerySet.as_manager()
@@ -69,19 +76,60 @@ class Store(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = self._unique_slug()
-        super().save(*args, **kwargs)
+        if self.slug:
+            super().save(*args, **kwargs)
+            return
+        self.slug = self._free_slug()
+        # Two signups with one name can both find the same slug free; the
+        # unique index refuses the later insert, which then tries a random
+        # suffix. In a savepoint, so the signup's transaction carries on.
+        for attempt in range(SLUG_ATTEMPTS):
+            try:
+                with transaction.atomic():
+                    super().save(*args, **kwargs)
+                return
+            except IntegrityError:
+                taken = Store.objects.filter(slug=self.slug).exists()
+                if not taken or attempt == SLUG_ATTEMPTS - 1:
+                    raise  # not about the slug (or astronomically unlucky)
+                self.slug = f"{self._slug_base()}-{secrets.token_hex(3)}"
 
     def get_absolute_url(self):
         return reverse("products:store_detail", kwargs={"slug": self.slug})
 
-    def _unique_slug(self):
-        base = slugify(self.name)[:70] or "store"
-        slug, suffix = base, 2
-        while Store.objects.filter(slug=slug).exists():
-            slug, suffix = f"{base}-{suffix}", suffix + 1
-        return slug
+    def _slug_base(self):
+        """The name as a slug: "Café Noir" → "cafe-noir", "Магазин" → "магазин".
+
+        Latin names only lose their accents, as before Unicode slugs; other
+        scripts keep their letters. A name with none ("🍰🍰🍰🍰") gives "store".
+        """
+        slug = slugify(self.name, allow_unicode=True)
+        unaccented = "".join(
+            char for char in unicodedata.normalize("NFKD", slug) if not unicodedata.combining(char)
+        )
+        if unaccented.isascii():
+            slug = slugify(self.name)
+        # Room for a suffix within max_length.
+        return slug[:70].rstrip("-_") or "store"
+
+    def _free_slug(self):
+        """The base slug, or with the smallest free "-N" suffix.
+
+        One query however many stores share the base: it fetches the slugs
+        that could clash ("store", "store-…") and the gap is found here.
+        """
+        base = self._slug_base()
+        taken = set(
+            Store.objects.filter(Q(slug=base) | Q(slug__startswith=f"{base}-")).values_list(
+                "slug", flat=True
+            )
+        )
+        if base not in taken:
+            return base
+        suffix = 2
+        while f"{base}-{suffix}" in taken:
+            suffix += 1
+        return f"{base}-{suffix}"
 
 
 class ProductQuerySet(models.QuerySet):
@@ -121,10 +169,31 @@ def private_storage():
     return storages["private"]
 
 
+# An extension kept on a generated name: plain, short, and so safe to serve.
+PLAIN_EXTENSION = re.compile(r"\.[a-z0-9]{1,10}")
+
+
+def generated_name(filename):
+    """A fresh name for an upload, keeping only its extension if that is plain.
+
+    The uploader's name may hold any character, be longer in bytes than the
+    file system allows (Django cuts names by characters), or repeat someone
+    else's; shown names live in the database (`Product.file_name`) instead.
+    """
+    extension = PurePath(filename).suffix.lower()
+    if not PLAIN_EXTENSION.fullmatch(extension):
+        extension = ""
+    return f"{uuid.uuid4().hex}{extension}"
+
+
 def product_file_path(product, filename):
-    # A folder of its own per upload, so the stored name keeps the original
-    # one and two uploads of "book.pdf" never collide.
-    return f"products/{uuid.uuid4().hex}/{filename}"
+    # Spread over 256 folders, so none grows to thousands of files.
+    name = generated_name(filename)
+    return f"products/{name[:2]}/{name}"
+
+
+# The fields whose files leave storage with the product (or when replaced).
+FILE_FIELDS = ["file", "picture"]
 
 
 class Product(models.Model):
@@ -168,6 +237,18 @@ class Product(models.Model):
     def get_absolute_url(self):
         return reverse("products:detail", kwargs={"pk": self.pk})
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        product = super().from_db(db, field_names, values)
+        # The stored names as loaded, so a save that replaces or clears one
+        # can delete it (see `delete_replaced_files`), whatever form saved it.
+        product._stored_files = {
+            name: value
+            for name, value in zip(field_names, values, strict=True)
+            if name in FILE_FIELDS
+        }
+        return product
+
     @property
     def is_free(self):
         return self.price_cents == 0 and not self.pay_what_you_want
@@ -182,12 +263,14 @@ class Product(models.Model):
 
     def archive(self):
         """Take the product off sale for good; True only for the call that did it."""
-        changed = Product.objects.filter(pk=self.pk, archived_at__isnull=True).update(
-            archived_at=timezone.now()
-        )
-        if changed:
-            # QuerySet.update sends no post_save: tell cached pages ourselves.
-            CatalogVersion.bump()
+        # The change and its catalog bump commit together or not at all.
+        with transaction.atomic():
+            changed = Product.objects.filter(pk=self.pk, archived_at__isnull=True).update(
+                archived_at=timezone.now()
+            )
+            if changed:
+                # QuerySet.update sends no post_save: tell cached pages ourselves.
+                CatalogVersion.bump()
         return bool(changed)
 
     def delete_or_archive(self):
@@ -232,32 +315,61 @@ class CatalogVersion(models.Model):
 
     @classmethod
     def bump(cls):
-        cls.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4()})
+        """A new token, in one statement that makes the row if it is missing.
+
+        Call it inside the transaction of the change it announces, so the
+        two commit or fail together: a bump that fails on its own, after
+        the change committed, shows an error page for a saved change.
+        """
+        cls.objects.bulk_create(
+            [cls(pk=1, token=uuid.uuid4())],
+            update_conflicts=True,
+            unique_fields=["id"],
+            update_fields=["token"],
+        )
 
 
 @receiver([post_save, post_delete], sender=Store)
 @receiver([post_save, post_delete], sender=Product)
 def catalog_changed(sender, **kwargs):
+    # Runs inside the save or delete, so in its transaction when the caller
+    # opened one (the views do, see products.views): wrap a save in
+    # transaction.atomic() and the bump can no longer fail after it.
     # Writes that send no signal (bulk_create, QuerySet.update) must call
     # CatalogVersion.bump() themselves, as seed_demo does.
     CatalogVersion.bump()
 
 
-def delete_unused_file(field_file):
-    """Delete a product's old file or picture from storage once the change
-    commits, unless another product still uses it (seed_demo shares them)."""
-    name, storage, field = field_file.name, field_file.storage, field_file.field.name
+def delete_unused_file(field_name, name):
+    """Delete a product's stored file or picture once the change commits,
+    unless another product still uses it (seed_demo shares them)."""
     if not name:
         return
+    storage = Product._meta.get_field(field_name).storage
 
     def delete():
-        if not Product.objects.filter(**{field: name}).exists():
+        if not Product.objects.filter(**{field_name: name}).exists():
             storage.delete(name)
 
     transaction.on_commit(delete)
 
 
+@receiver(post_save, sender=Product)
+def delete_replaced_files(sender, instance, created, update_fields, raw, **kwargs):
+    """A replaced or cleared file or picture leaves storage after the commit,
+    from the product form, the admin or anywhere else that saves."""
+    stored = getattr(instance, "_stored_files", {})
+    for field_name in FILE_FIELDS:
+        if update_fields is not None and field_name not in update_fields:
+            continue
+        name = getattr(instance, field_name).name or ""
+        if not raw and stored.get(field_name) not in (None, name):
+            delete_unused_file(field_name, stored[field_name])
+        stored[field_name] = name
+    instance._stored_files = stored
+
+
 @receiver(post_delete, sender=Product)
 def delete_product_files(sender, instance, **kwargs):
-    delete_unused_file(instance.file)
-    delete_unused_file(instance.picture)
+    for field_name in FILE_FIELDS:
+        delete_unused_file(field_name, getattr(instance, field_name).name)

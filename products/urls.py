@@ -1,6 +1,16 @@
-from django.urls import path
+from django.urls import path, register_converter
+from django.urls.converters import SlugConverter
 
 from . import views
+
+
+class UnicodeSlugConverter(SlugConverter):
+    """A slug in any script ("магазин", "東京ストア"); `<slug:>` takes ASCII only."""
+
+    regex = r"[-\w]+"
+
+
+register_converter(UnicodeSlugConverter, "unicode_slug")
 
 app_name = "products"
 
@@ -11,6 +21,6 @@ urlpatterns = [
     path("products/<int:pk>/edit/", views.edit, name="edit"),
     path("products/<int:pk>/delete/", views.delete, name="delete"),
     path("stores/", views.store_index, name="store_index"),
-    path("stores/<slug:slug>/", views.store_detail, name="store_detail"),
-    path("stores/<slug:slug>/edit/", views.store_edit, name="store_edit"),
+    path("stores/<unicode_slug:slug>/", views.store_detail, name="store_detail"),
+    path("stores/<unicode_slug:slug>/edit/", views.store_edit, name="store_edit"),
 ]

@@ -1,11 +1,14 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from yumroad.request_limits import max_body_size
+
 from .decorators import cache_for_visitors, store_required
-from .forms import ProductForm, ProductSearchForm, StoreForm
+from .forms import MAX_PRODUCT_FORM_BYTES, ProductForm, ProductSearchForm, StoreForm
 from .models import Product, Store
 
 PRODUCTS_PER_PAGE = 12
@@ -39,6 +42,7 @@ def detail(request, pk):
     return render(request, "products/detail.html", {"product": product, "owned_order": owned_order})
 
 
+@max_body_size(MAX_PRODUCT_FORM_BYTES)
 @store_required
 def create(request):
     if request.method == "POST":
@@ -46,7 +50,12 @@ def create(request):
         if form.is_valid():
             product = form.save(commit=False)
             product.store = request.user.store
-            product.save()
+            # The row and its catalog bump (a post_save receiver) commit
+            # together, or neither does and the error page tells the truth.
+            # Only the write: on SQLite the transaction holds the database's
+            # write lock from its start (IMMEDIATE), so reads stay outside.
+            with transaction.atomic():
+                product.save()
             messages.success(request, "Product created.")
             return redirect(product)
     else:
@@ -54,6 +63,7 @@ def create(request):
     return render(request, "products/product_form.html", {"form": form})
 
 
+@max_body_size(MAX_PRODUCT_FORM_BYTES)
 @login_required
 def edit(request, pk):
     # Someone else's product gives a 404, which hides that it exists.
@@ -61,7 +71,8 @@ def edit(request, pk):
     if request.method == "POST":
         form = ProductForm(request.POST, request.FILES, instance=product)
         if form.is_valid():
-            form.save()
+            with transaction.atomic():  # with its catalog bump, as in `create`
+                form.save()
             messages.success(request, "Product updated.")
             return redirect(product)
     else:
@@ -115,7 +126,8 @@ def store_edit(request, slug):
     if request.method == "POST":
         form = StoreForm(request.POST, instance=store)
         if form.is_valid():
-            form.save()
+            with transaction.atomic():  # with its catalog bump, as in `create`
+                form.save()
             messages.success(request, "Store updated.")
             return redirect(store)
     else:

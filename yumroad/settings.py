@@ -5,9 +5,12 @@ production sets DJANGO_DEBUG=false and must then provide DJANGO_SECRET_KEY.
 The variables are documented in README.md.
 """
 
+from datetime import timedelta
+from email.utils import parseaddr
 from pathlib import Path
 
 import environ
+from csp.constants import NONE, SELF
 from django.contrib.messages import constants as message_constants
 from django.core.exceptions import ImproperlyConfigured
 
@@ -27,8 +30,13 @@ SECRET_KEY = env.str(
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 
 # The HTTPS-only settings go together; DJANGO_HTTPS=false serves plain HTTP
-# (loopback behind a test tool, or a TLS-terminating proxy).
+# (loopback behind a test tool). Behind a TLS-terminating proxy keep them on
+# and set DJANGO_SECURE_PROXY_SSL_HEADER=true: the proxy's X-Forwarded-Proto
+# tells Django the visitor used HTTPS. Only with a proxy that sets (or strips)
+# that header itself, or any client could claim HTTPS.
 HTTPS = env.bool("DJANGO_HTTPS", default=not DEBUG)
+if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
@@ -49,6 +57,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "accounts",
     "products",
     "orders",
@@ -58,15 +67,29 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CsrfViewMiddleware, which reads the body of every POST.
+    "yumroad.request_limits.RequestLimitsMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "yumroad.middleware.private_cache_for_users",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into our lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "yumroad.urls"
+# Where the admin lives: a path of your own keeps it out of the scanners'
+# way (it stays behind its login either way).
+ADMIN_URL = env.str("DJANGO_ADMIN_URL", default="admin/").strip("/") + "/"
+if ADMIN_URL == "/":
+    raise ImproperlyConfigured(
+        "DJANGO_ADMIN_URL must not be empty: the admin cannot be the home page."
+    )
 
 TEMPLATES = [
     {
@@ -113,10 +136,49 @@ DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="Yumroad <nore
 # Emails are sent by tasks, outside any request: links in them start with this.
 SITE_URL = env.str("DJANGO_SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
+
+def parse_admins(value):
+    """ "Ann <ann@example.com>, bob@example.com" as Django's (name, email) pairs."""
+    admins = []
+    for entry in filter(None, (part.strip() for part in value.split(","))):
+        name, email = parseaddr(entry)
+        if "@" not in email:
+            raise ImproperlyConfigured(f"DJANGO_ADMINS: {entry!r} is not an email address.")
+        admins.append((name, email))
+    return admins
+
+
+# Who gets an email for each server error (with its traceback); nobody unless set.
+ADMINS = parse_admins(env.str("DJANGO_ADMINS", default=""))
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "products:index"
 LOGOUT_REDIRECT_URL = "products:index"
+
+# django-axes checks each login (ours and the admin's) before the password
+# does; the model backend then logs people in.
+AUTHENTICATION_BACKENDS = [
+    "accounts.lockout.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Login throttling: 5 wrong passwords for one email from one address lock
+# that pair for 15 minutes after the last try (an attacker elsewhere cannot
+# lock the owner out); a successful login forgets the failures. Failures are
+# kept in the database; `manage.py axes_reset` clears them (see README.md).
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "accounts.lockout.attempted_email"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# No row per successful login: only failures are kept, and only until they expire.
+AXES_DISABLE_ACCESS_LOG = True
+# Behind proxies that append the visitor's address to X-Forwarded-For, how
+# many: the address is then read from that header. 0 trusts no header.
+PROXY_COUNT = env.int("DJANGO_PROXY_COUNT", default=0)
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -145,6 +207,12 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # the web server in front of gunicorn serves MEDIA_URL from this directory.
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=BASE_DIR / "media")
+
+# The largest request body a page takes unless it allows more for uploads
+# (yumroad.request_limits), and what Django keeps in memory of a form without
+# files: Django's own default, written out because the web server's
+# client_max_body_size is set to match the largest upload (README).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
 # The files creators sell: outside MEDIA_ROOT, so no URL serves them; only
 # the download view, after checking the order, hands them out.
@@ -189,6 +257,57 @@ _stripe_key_default = environ.Env.NOTSET if PAYMENT_PROVIDER == "stripe" else ""
 STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default=_stripe_key_default)
 STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default=_stripe_key_default)
 
+# Content-Security-Policy (django-csp), enforced: scripts, styles and
+# everything else come from this site only, so no inline script or style=
+# attribute runs (they live in static/). data: images are Bootstrap's: its
+# CSS draws the select arrow, checkboxes and navbar toggler as data: SVGs.
+# Browsers apply form-action to the redirect after a form post too, so the
+# checkout's redirect to Stripe's page needs its origin.
+STRIPE_CHECKOUT_ORIGIN = "https://checkout.stripe.com"
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF, *([STRIPE_CHECKOUT_ORIGIN] if PAYMENT_PROVIDER == "stripe" else [])],
+    },
+}
+# Permissions-Policy (django-permissions-policy): the browser features this
+# site never uses are off for it and for anything it could embed. Stripe
+# Checkout is a redirect to Stripe's page, not an in-page payment request.
+# Only names Chromium knows: it warns about any other in the console.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in [
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "idle-detection",
+        "interest-cohort",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    ]
+}
+
 # Background work (emails): at once in the same process while developing;
 # queued in the database for `manage.py db_worker` in production.
 TASK_BACKENDS = {
@@ -201,3 +320,61 @@ if TASKS_BACKEND not in TASK_BACKENDS:
         f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {TASKS_BACKEND!r}."
     )
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
+
+# Logs go to stderr, where gunicorn, systemd or the container keeps them: a
+# server error's traceback (django.request), security warnings such as a
+# refused host or CSRF failure (django.security), each task the worker runs
+# (django_tasks, django_tasks_db) and this site's own apps at INFO. With
+# DJANGO_ADMINS set, every error is emailed to them too.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "formatters": {
+        "plain": {"format": "{asctime} {levelname} {name}: {message}", "style": "{"},
+    },
+    "handlers": {
+        "stderr": {"class": "logging.StreamHandler", "formatter": "plain"},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
+    "root": {
+        "handlers": ["stderr", "mail_admins"] if ADMINS else ["stderr"],
+        "level": "WARNING",
+    },
+    "loggers": {
+        # Replaces Django's own handlers (console only with DEBUG, mail_admins
+        # always): everything reaches the root's handlers once.
+        "django": {"handlers": [], "level": "INFO", "propagate": True},
+        # A 4xx is a WARNING here; the server's access log has those already.
+        "django.request": {"level": "ERROR"},
+        **{
+            name: {"level": "INFO"}
+            for name in [
+                "django_tasks",
+                "django_tasks_db",
+                "accounts",
+                "products",
+                "orders",
+                "dashboard",
+                "yumroad",
+            ]
+        },
+    },
+}
+
+# Error reports to Sentry, only when SENTRY_DSN is set (the tests unset it).
+SENTRY_DSN = env.str("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    import sentry_sdk
+    from sentry_sdk.integrations.django import DjangoIntegration
+
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        integrations=[DjangoIntegration()],
+        # Buyers' emails, cookies and form data stay here.
+        send_default_pii=False,
+    )

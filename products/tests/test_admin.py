@@ -150,3 +150,89 @@ def test_product_changelist_filters_listed_and_archived(admin_client, value, exp
     response = admin_client.get(PRODUCT_CHANGELIST, {"archived": value})
 
     assert [product.name for product in shown(response)] == expected
+
+
+# Query strings that once gave staff a 500
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"created_at__year": "99999999999"},  # OverflowError in datetime()
+        {"created_at__year": "2024", "created_at__month": "99999999999"},
+        {"created_at__year": "9999"},  # no year 10000 to end it
+        {"created_at__year": "9999", "created_at__month": "12"},
+        {"created_at__year": "9999", "created_at__month": "12", "created_at__day": "31"},
+    ],
+)
+@pytest.mark.parametrize(
+    "url",
+    [
+        PRODUCT_CHANGELIST,
+        reverse("admin:orders_order_changelist"),
+        reverse("admin:orders_discountcode_changelist"),
+    ],
+)
+def test_a_date_hierarchy_out_of_range_is_the_admins_invalid_filter_page(admin_client, url, params):
+    ProductFactory()
+
+    response = admin_client.get(url, params)
+
+    # The admin's answer to any bad lookup: its change list with ?e=1, which
+    # says "Database error" no more than this does.
+    assert response.status_code == 302
+    assert response.url.endswith("?e=1")
+
+
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        (STORE_CHANGELIST, {"created_at__year": "99999999999"}),
+        (reverse("admin:orders_discountcode_changelist"), {"expires_at__year": "99999999999"}),
+        (reverse("admin:orders_stripeevent_changelist"), {"received_at__year": "99999999999"}),
+        (reverse("admin:accounts_user_changelist"), {"date_joined__year": "99999999999"}),
+    ],
+)
+def test_a_date_filter_out_of_range_is_the_admins_invalid_filter_page(admin_client, url, params):
+    ProductFactory()
+
+    response = admin_client.get(url, params)
+
+    assert response.status_code == 302
+    assert response.url.endswith("?e=1")
+
+
+def test_a_date_in_range_still_filters(admin_client):
+    product = ProductFactory()
+
+    response = admin_client.get(PRODUCT_CHANGELIST, {"created_at__year": product.created_at.year})
+
+    assert shown(response) == [product]
+
+
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        (reverse("admin:autocomplete"), {"app_label": "products", "model_name": "product"}),
+        (PRODUCT_CHANGELIST, {}),
+        (STORE_CHANGELIST, {}),
+    ],
+)
+@pytest.mark.parametrize("name", ["term", "q", "store__name"])
+def test_a_nul_in_an_admin_query_string_is_a_400(admin_client, url, params, name):
+    # On PostgreSQL, a NUL in a query's string fails it (DataError, a 500).
+    response = admin_client.get(url, {**params, "field_name": "store", name: "gold\x00en"})
+
+    assert response.status_code == 400
+
+
+def test_the_admin_autocomplete_still_finds_stores(admin_client):
+    store = StoreFactory(name="Golden Fonts")
+
+    response = admin_client.get(
+        reverse("admin:autocomplete"),
+        {"term": "golden", "app_label": "products", "model_name": "product", "field_name": "store"},
+    )
+
+    assert response.status_code == 200
+    assert [result["id"] for result in response.json()["results"]] == [str(store.pk)]

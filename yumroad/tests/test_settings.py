@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.conf import settings
 
 HTTPS_SETTINGS = [
@@ -13,24 +14,46 @@ HTTPS_SETTINGS = [
     "CSRF_COOKIE_SECURE",
     "SECURE_HSTS_SECONDS",
 ]
-PRINT_SETTINGS = (
-    "import json, django; django.setup(); from django.conf import settings; "
-    f"print(json.dumps({{name: getattr(settings, name) for name in {['DEBUG', *HTTPS_SETTINGS]}}}))"
-)
-SECRET_KEY = "a-long-random-production-secret-key-for-the-tests"
+PRINTED_SETTINGS = [
+    "DEBUG",
+    *HTTPS_SETTINGS,
+    "SECURE_PROXY_SSL_HEADER",
+    "ADMINS",
+    "CONTENT_SECURITY_POLICY",
+]
+PRINT_SETTINGS = f"""
+import json, django
+django.setup()
+import sentry_sdk
+from django.conf import settings
+from django.urls import reverse
+values = {{name: getattr(settings, name, None) for name in {PRINTED_SETTINGS}}}
+values["admin_index"] = reverse("admin:index")
+values["sentry_active"] = sentry_sdk.get_client().is_active()
+print(json.dumps(values))
+"""
+# Long and varied enough for `check --deploy` (security.W009).
+SECRET_KEY = "a-long-random-production-secret-key-for-the-tests-0123456789"
+PRODUCTION = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": SECRET_KEY,
+    "DJANGO_ALLOWED_HOSTS": "shop.example.com",
+    "PAYMENT_PROVIDER": "test",
+}
 
 
-def start_django(**env):
-    """Run django.setup() with yumroad.settings and only the given DJANGO_* variables."""
+def start_django(*args, **env):
+    """Run Python with `args` (a `-c` script by default), yumroad.settings and
+    only the given DJANGO_* (and payment, Sentry...) variables."""
     clean = {
         name: value
         for name, value in os.environ.items()
-        if not name.startswith(("DJANGO_", "STRIPE_"))
+        if not name.startswith(("DJANGO_", "STRIPE_", "SENTRY_"))
         and name
         not in {"DATABASE_URL", "EMAIL_URL", "CACHE_URL", "PAYMENT_PROVIDER", "TASKS_BACKEND"}
     }
     return subprocess.run(
-        [sys.executable, "-c", PRINT_SETTINGS],
+        [sys.executable, *(args or ["-c", PRINT_SETTINGS])],
         env={**clean, "DJANGO_SETTINGS_MODULE": "yumroad.settings", **env},
         cwd=settings.BASE_DIR,
         capture_output=True,
@@ -106,3 +129,87 @@ def test_development_defaults_need_no_environment():
 
     assert values["DEBUG"] is True
     assert not any(values[name] for name in HTTPS_SETTINGS)
+
+
+@pytest.mark.parametrize(
+    "proxy",
+    [{}, {"DJANGO_SECURE_PROXY_SSL_HEADER": "true"}],
+    ids=["serving HTTPS itself", "behind a TLS-terminating proxy"],
+)
+def test_production_settings_pass_the_deployment_checklist(proxy):
+    result = start_django(
+        "manage.py", "check", "--deploy", "--fail-level", "WARNING", **PRODUCTION, **proxy
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_stripe_checkout_may_receive_the_checkout_form_only_with_the_stripe_provider():
+    with_test = started_settings(**PRODUCTION)
+    with_stripe = started_settings(
+        **{**PRODUCTION, "PAYMENT_PROVIDER": "stripe"},
+        STRIPE_SECRET_KEY="sk_test_x",
+        STRIPE_WEBHOOK_SECRET="whsec_x",
+    )
+
+    form_action = "form-action"
+    assert with_test["CONTENT_SECURITY_POLICY"]["DIRECTIVES"][form_action] == ["'self'"]
+    assert with_stripe["CONTENT_SECURITY_POLICY"]["DIRECTIVES"][form_action] == [
+        "'self'",
+        "https://checkout.stripe.com",
+    ]
+
+
+def test_behind_a_tls_proxy_the_https_settings_stay_on_and_its_header_is_trusted():
+    values = started_settings(**PRODUCTION, DJANGO_SECURE_PROXY_SSL_HEADER="true")
+
+    assert values["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert all(values[name] for name in HTTPS_SETTINGS)
+
+
+def test_the_proxy_header_is_not_trusted_unless_asked():
+    assert started_settings(**PRODUCTION)["SECURE_PROXY_SSL_HEADER"] is None
+
+
+def test_admin_url_comes_from_the_environment():
+    assert started_settings()["admin_index"] == "/admin/"
+    assert started_settings(DJANGO_ADMIN_URL="/back-office")["admin_index"] == "/back-office/"
+
+
+def test_empty_admin_url_stops_with_a_clear_message():
+    result = start_django(DJANGO_ADMIN_URL="/")
+
+    assert result.returncode != 0
+    assert "DJANGO_ADMIN_URL must not be empty" in result.stderr
+
+
+def test_admins_are_read_with_or_without_names():
+    values = started_settings(DJANGO_ADMINS="Ann Ops <ann@example.com>, bob@example.com")
+
+    assert values["ADMINS"] == [["Ann Ops", "ann@example.com"], ["", "bob@example.com"]]
+    assert started_settings()["ADMINS"] == []
+
+
+def test_admins_without_an_email_address_stop_with_a_clear_message():
+    result = start_django(DJANGO_ADMINS="Ann Ops")
+
+    assert result.returncode != 0
+    assert "DJANGO_ADMINS: 'Ann Ops' is not an email address." in result.stderr
+
+
+def test_sentry_starts_only_with_a_dsn():
+    # Nothing is sent: no error happens, and sentry.invalid never resolves.
+    dsn = "https://public-key@sentry.invalid/1"
+
+    assert started_settings(SENTRY_DSN=dsn)["sentry_active"] is True
+    assert started_settings()["sentry_active"] is False
+
+
+def test_tests_never_start_sentry():
+    values = started_settings(
+        SENTRY_DSN="https://public-key@sentry.invalid/1",
+        DJANGO_SETTINGS_MODULE="yumroad.test_settings",
+    )
+
+    assert values["sentry_active"] is False
