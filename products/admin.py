@@ -15,6 +15,18 @@ PICTURE_FIELD = {models.ImageField: {"form_class": PictureField}}
 allows_product_uploads = max_body_size(MAX_PRODUCT_FORM_BYTES)
 
 
+class ProductUploadsMixin:
+    """For the admin pages whose forms take a product's file and picture."""
+
+    @allows_product_uploads
+    def add_view(self, request, form_url="", extra_context=None):
+        return super().add_view(request, form_url, extra_context)
+
+    @allows_product_uploads
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        return super().change_view(request, object_id, form_url, extra_context)
+
+
 class PriceListFilter(admin.SimpleListFilter):
     title = "price"
     parameter_name = "price"
@@ -55,7 +67,8 @@ class ProductInline(admin.TabularInline):
 
 
 @admin.register(Store)
-class StoreAdmin(SafeDatesMixin, admin.ModelAdmin):
+class StoreAdmin(SafeDatesMixin, ProductUploadsMixin, admin.ModelAdmin):
+    # Its inline products take pictures: ProductUploadsMixin.
     # Explicit: the product count's GROUP BY drops the model's default ordering,
     # and the autocomplete pages through the stores.
     ordering = ["name", "pk"]
@@ -70,22 +83,13 @@ class StoreAdmin(SafeDatesMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).with_product_count()
 
-    # Its inline products take pictures.
-    @allows_product_uploads
-    def add_view(self, request, form_url="", extra_context=None):
-        return super().add_view(request, form_url, extra_context)
-
-    @allows_product_uploads
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        return super().change_view(request, object_id, form_url, extra_context)
-
     @admin.display(description="products", ordering="product_count")
     def product_count(self, store):
         return store.product_count
 
 
 @admin.register(Product)
-class ProductAdmin(SafeDatesMixin, admin.ModelAdmin):
+class ProductAdmin(SafeDatesMixin, ProductUploadsMixin, admin.ModelAdmin):
     list_display = ["name", "store", "owner", "price", "created_at", "archived_at"]
     list_select_related = ["store__owner"]
     list_filter = ["created_at", PriceListFilter, "pay_what_you_want", ArchivedListFilter]
@@ -98,14 +102,6 @@ class ProductAdmin(SafeDatesMixin, admin.ModelAdmin):
     class Media:
         # The picture preview's size: the site's CSP allows no style= attribute.
         css = {"all": ["css/admin.css"]}
-
-    @allows_product_uploads
-    def add_view(self, request, form_url="", extra_context=None):
-        return super().add_view(request, form_url, extra_context)
-
-    @allows_product_uploads
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        return super().change_view(request, object_id, form_url, extra_context)
 
     def save_model(self, request, obj, form, change):
         # As the product form does: buyers download the file under the
