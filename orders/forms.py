@@ -4,9 +4,11 @@ from django import forms
 from django.utils import timezone
 
 from products.forms import MoneyField
-from products.models import format_cents
+from products.models import MINIMUM_CHARGE_CENTS, format_cents
 
 from .models import DiscountCode
+
+MINIMUM_CHARGE = format_cents(MINIMUM_CHARGE_CENTS)
 
 
 class CheckoutForm(forms.Form):
@@ -73,7 +75,22 @@ class CheckoutForm(forms.Form):
         if self.product.pay_what_you_want and chosen is not None:
             if chosen < self.minimum_cents:
                 self.add_error("amount", f"The minimum is {format_cents(self.minimum_cents)}.")
+                return cleaned_data
             self.amount_cents = chosen
+        if 0 < self.amount_cents < MINIMUM_CHARGE_CENTS:
+            # Stripe refuses less; a price this low can only come from the
+            # buyer's amount or a code (the product form refuses it).
+            if self.product.pay_what_you_want:
+                free = " (or 0)" if self.minimum_cents == 0 else ""
+                self.add_error(
+                    "amount", f"Card payments start at {MINIMUM_CHARGE}: pay that or more{free}."
+                )
+            elif self.discount_code:
+                self.add_error(
+                    "code",
+                    f"With this code the price would be {format_cents(self.amount_cents)}, "
+                    f"under the {MINIMUM_CHARGE} a card payment needs.",
+                )
         return cleaned_data
 
     def previewed(self):

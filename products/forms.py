@@ -8,7 +8,14 @@ from django.core.validators import ProhibitNullCharactersValidator
 from django.template.defaultfilters import filesizeformat
 from PIL import Image, ImageOps
 
-from .models import Product, ProductQuerySet, Store, format_cents, generated_name
+from .models import (
+    MINIMUM_CHARGE_CENTS,
+    Product,
+    ProductQuerySet,
+    Store,
+    format_cents,
+    generated_name,
+)
 
 MAX_PICTURE_BYTES = 5 * 1024 * 1024
 MAX_FILE_BYTES = 100 * 1024 * 1024
@@ -218,6 +225,15 @@ class ProductForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial.setdefault("price", self.instance.price_cents)
+
+    def clean_price(self):
+        price = self.cleaned_data["price"]
+        if 0 < price < MINIMUM_CHARGE_CENTS:
+            raise forms.ValidationError(
+                "Use 0 (free) or at least %(minimum)s: card payments start there.",
+                params={"minimum": format_cents(MINIMUM_CHARGE_CENTS)},
+            )
+        return price
 
     def clean_file(self):
         file = self.cleaned_data["file"]

@@ -20,6 +20,11 @@ NAME_MAX_LENGTH = 60
 PICTURE_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "gif"]
 
 
+# The least a card payment can be (Stripe's minimum in US dollars): a price
+# or an amount paid is 0 or at least this.
+MINIMUM_CHARGE_CENTS = 50
+
+
 def format_cents(cents):
     """An amount of cents as people read it: "$1,234.50"."""
     dollars, cents = divmod(cents, 100)

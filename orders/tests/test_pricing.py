@@ -345,9 +345,9 @@ def test_a_code_for_some_products_works_on_those(buyer_client, product):
         ({"percent_off": 20}, 400),
         ({"percent_off": 15}, 425),
         ({"amount_off_cents": 150}, 350),
-        ({"amount_off_cents": 499}, 1),
+        ({"amount_off_cents": 450}, 50),
     ],
-    ids=["20%", "15%", "$1.50", "$4.99"],
+    ids=["20%", "15%", "$1.50", "$4.50"],
 )
 def test_a_valid_code_lowers_the_order_and_takes_a_use(
     buyer_client, product, discount, amount_cents
@@ -611,3 +611,48 @@ def test_take_use_refuses_an_inactive_expired_or_used_up_code(product):
     assert fine.take_use() is True
     assert fine.take_use() is False
     assert [uses(code) for code in [*refused, fine]] == [0, 0, 1, 2]
+
+
+# The least a card payment can be ($0.50, Stripe's minimum)
+
+
+@pytest.mark.parametrize(
+    ("minimum_cents", "amount", "message"),
+    [
+        (0, "0.25", "Card payments start at $0.50: pay that or more (or 0)."),
+        (0, "0.49", "Card payments start at $0.50: pay that or more (or 0)."),
+    ],
+)
+def test_a_chosen_amount_under_the_least_card_payment_is_a_field_error_and_no_order(
+    buyer_client, user, minimum_cents, amount, message
+):
+    product = ProductFactory(store=user.store, price_cents=minimum_cents, pay_what_you_want=True)
+
+    response = buyer_client.post(checkout_url(product), {"amount": amount})
+
+    assert field_errors(response) == {"amount": [message]}
+    assert not Order.objects.exists()
+
+
+def test_a_discounted_minimum_under_the_least_card_payment_asks_for_more(buyer_client, user):
+    product = ProductFactory(store=user.store, price_cents=60, pay_what_you_want=True)
+    make_code(product.store, percent_off=50)
+
+    response = buyer_client.post(checkout_url(product), {"code": "summer"})
+
+    assert field_errors(response) == {"amount": ["Card payments start at $0.50: pay that or more."]}
+    assert not Order.objects.exists()
+
+
+def test_a_code_that_leaves_less_than_the_least_card_payment_is_a_field_error(
+    buyer_client, product
+):
+    code = make_code(product.store, amount_off_cents=460)
+
+    response = buyer_client.post(checkout_url(product), {"code": "summer"})
+
+    assert field_errors(response) == {
+        "code": ["With this code the price would be $0.40, under the $0.50 a card payment needs."]
+    }
+    assert not Order.objects.exists()
+    assert uses(code) == 0

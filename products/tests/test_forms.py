@@ -53,7 +53,7 @@ def test_price_of_zero_is_allowed_and_makes_the_product_free():
 
 @pytest.mark.parametrize(
     ("price", "price_cents"),
-    [("12.34", 1234), ("5", 500), ("0.29", 29), ("0.01", 1), ("10000.00", 1_000_000)],
+    [("12.34", 1234), ("5", 500), ("0.50", 50), ("0.99", 99), ("10000.00", 1_000_000)],
 )
 def test_price_is_saved_as_cents(price, price_cents):
     form = product_form(price=price)
@@ -62,6 +62,13 @@ def test_price_is_saved_as_cents(price, price_cents):
     product = save_new(form)
     product.refresh_from_db()
     assert product.price_cents == price_cents
+
+
+@pytest.mark.parametrize("price", ["0.01", "0.49"])
+def test_a_paid_price_under_the_least_card_payment_is_a_field_error(price):
+    form = product_form(price=price)
+
+    assert form.errors["price"] == ["Use 0 (free) or at least $0.50: card payments start there."]
 
 
 @pytest.mark.parametrize(
