@@ -40,6 +40,9 @@ class FreeProvider:
     def refund(self, order):
         """No money moved, so none goes back."""
 
+    def close(self, order):
+        """Nothing can pay the order outside this site."""
+
 
 class TestProvider(FreeProvider):
     """Our own payment page: Pay, Decline or Cancel, and no money moves."""
@@ -107,6 +110,20 @@ class StripeProvider:
             return
         apply_checkout_session(order, session)
 
+    def close(self, order):
+        """Expire the order's Checkout Session, so it can no longer be paid.
+        Stripe refuses if it was completed meanwhile: what it says then is
+        applied to the order (paid, most likely)."""
+        if not order.checkout_session_id:
+            return
+        try:
+            self.client.v1.checkout.sessions.expire(order.checkout_session_id)
+        except stripe.InvalidRequestError:
+            self.confirm(order)
+        except stripe.StripeError as error:
+            logger.warning("Could not expire Stripe's session of order %s: %s", order, error)
+            raise PaymentError(str(error)) from error
+
     def refund(self, order):
         """Refund the whole payment. The idempotency key makes a repeated
         request (a double click, a retry) return the same refund."""
@@ -128,6 +145,16 @@ PROVIDERS = {provider.name: provider for provider in [FreeProvider, TestProvider
 def get_provider(name=None):
     """The provider called `name` (an order's), or the site's PAYMENT_PROVIDER."""
     return PROVIDERS[name or settings.PAYMENT_PROVIDER]()
+
+
+def close_unpaid(order):
+    """Stop a pending order from being paid (a new checkout replaces it) and
+    cancel it, giving its code's use back. False if it turned out paid;
+    PaymentError if the provider could not be asked."""
+    get_provider(order.provider).close(order)
+    order.mark_canceled()
+    order.refresh_from_db(fields=["status"])
+    return order.status != Order.Status.PAID
 
 
 def refund(order):

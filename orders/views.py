@@ -19,6 +19,7 @@ from .forms import CheckoutForm, TestPaymentForm
 from .models import Order
 from .payments import (
     PaymentError,
+    close_unpaid,
     construct_webhook_event,
     get_provider,
     handle_webhook_event,
@@ -62,10 +63,15 @@ def checkout(request, pk):
     if refusal:
         return refusal
     if request.method == "POST":
+        # "Apply" shows the code's price; the main button pays.
+        paying = "apply" not in request.POST
+        if paying:
+            closing_refusal = _close_earlier_checkouts(request, product)
+            if closing_refusal:
+                return closing_refusal
         form = CheckoutForm(product, request.POST)
         if form.is_valid():
-            # "Apply" shows the code's price; the main button pays.
-            if "apply" in request.POST:
+            if not paying:
                 form = form.previewed()
             else:
                 response = _start_payment(request, product, form)
@@ -79,6 +85,24 @@ def checkout(request, pk):
     else:
         form = CheckoutForm(product)
     return render(request, "orders/checkout.html", {"product": product, "form": form})
+
+
+def _close_earlier_checkouts(request, product):
+    """Close the buyer's unpaid orders of this product (a checkout left open
+    in another tab, or before the back button), so that only the new one can
+    be paid, and its discount code's use is free again. A response if one
+    turned out paid, or its provider could not be asked; None otherwise."""
+    for pending in Order.objects.for_buyer(request.user).filter(
+        product=product, status=Order.Status.PENDING
+    ):
+        try:
+            if not close_unpaid(pending):
+                messages.info(request, "You already own this.")
+                return see_other(pending)
+        except PaymentError:
+            messages.error(request, "We could not start the payment, try again.")
+            return see_other("orders:checkout", pk=product.pk)
+    return None
 
 
 def _start_payment(request, product, form):

@@ -656,3 +656,18 @@ def test_a_code_that_leaves_less_than_the_least_card_payment_is_a_field_error(
     }
     assert not Order.objects.exists()
     assert uses(code) == 0
+
+
+def test_a_second_checkout_cancels_the_first_and_gives_its_code_use_back(buyer_client, product):
+    code = make_code(product.store, max_uses=1)
+    buyer_client.post(checkout_url(product), {"code": "summer"})
+    first = Order.objects.get()
+
+    response = buyer_client.post(checkout_url(product), {"code": "summer"})
+
+    second = Order.objects.exclude(pk=first.pk).get()
+    assert_see_other(response, reverse("orders:test_payment", args=[second.public_id]))
+    first.refresh_from_db()
+    assert first.status == Status.CANCELED
+    assert second.status == Status.PENDING
+    assert uses(code) == 1

@@ -154,6 +154,65 @@ def test_stripe_failing_at_checkout_sends_the_buyer_back_with_nothing_paid(
     assert mail.outbox == []
 
 
+# A checkout left open elsewhere (another tab, the back button)
+
+
+def test_a_new_checkout_expires_the_buyers_open_session_and_cancels_its_order(
+    buyer_client, order, product, stripe_api, session_json
+):
+    stripe_api.post(
+        f"{session_url(order.checkout_session_id)}/expire",
+        json=session_json(id=order.checkout_session_id, status="expired"),
+    )
+    stripe_api.post(SESSIONS_URL, json=session_json(id="cs_test_new"))
+
+    response = buyer_client.post(reverse("orders:checkout", kwargs={"pk": product.pk}))
+
+    assert response.status_code == 303
+    assert response.url == "https://checkout.stripe.test/c/pay/cs_test_new"
+    assert refreshed(order).status == Order.Status.CANCELED
+    assert [call.request.url for call in stripe_api.calls] == [
+        f"{session_url(order.checkout_session_id)}/expire",
+        SESSIONS_URL,
+    ]
+
+
+def test_a_new_checkout_finds_the_open_session_paid_meanwhile_and_makes_no_second_order(
+    buyer_client, order, product, stripe_api, session_json
+):
+    stripe_api.post(
+        f"{session_url(order.checkout_session_id)}/expire",
+        status=400,
+        json={"error": {"type": "invalid_request_error", "message": "Not expirable."}},
+    )
+    stripe_api.get(session_url(order.checkout_session_id), json=paid_session(session_json, order))
+
+    response = buyer_client.post(reverse("orders:checkout", kwargs={"pk": product.pk}), follow=True)
+
+    assert response.redirect_chain == [(order.get_absolute_url(), 303)]
+    assert messages_in(response) == ["You already own this."]
+    assert refreshed(order).status == Order.Status.PAID
+    assert Order.objects.count() == 1
+
+
+def test_a_new_checkout_that_cannot_expire_the_open_session_starts_nothing(
+    buyer_client, order, product, stripe_api
+):
+    stripe_api.post(
+        f"{session_url(order.checkout_session_id)}/expire",
+        status=500,
+        json={"error": {"type": "api_error", "message": "Oops."}},
+    )
+    checkout_url = reverse("orders:checkout", kwargs={"pk": product.pk})
+
+    response = buyer_client.post(checkout_url, follow=True)
+
+    assert response.redirect_chain == [(checkout_url, 303)]
+    assert messages_in(response) == ["We could not start the payment, try again."]
+    assert refreshed(order).status == Order.Status.PENDING
+    assert Order.objects.count() == 1
+
+
 # The webhook: who may call it
 
 
