@@ -38,6 +38,11 @@ class SignupForm(UniqueEmailMixin, auth_forms.BaseUserCreationForm):
         model = User
         fields = ["email"]
 
+    def validate_password_for_user(self, user, password_field_name="password1"):
+        # Django reports a weak password on the confirmation field; it
+        # belongs on the field where it was chosen, under its rules.
+        super().validate_password_for_user(user, password_field_name=password_field_name)
+
     def save(self):
         """Create the user and their store: both or neither."""
         with transaction.atomic():

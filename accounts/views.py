@@ -7,7 +7,6 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
 
 from .decorators import anonymous_required
 from .forms import LoginForm, SignupForm
@@ -70,8 +69,15 @@ def login(request):
     return render(request, "accounts/login.html", {"form": form, "next": next_url})
 
 
-@require_POST
 def logout(request):
+    if request.method != "POST":
+        # Logging out changes state, so it takes a POST (with its CSRF
+        # token) and GET stays a 405, as the contract says; but the visitor
+        # who typed or followed the address gets a page of ours with the
+        # button, not the browser's bare error.
+        response = render(request, "accounts/logout_confirm.html", status=405)
+        response["Allow"] = "POST"
+        return response
     if request.user.is_authenticated:
         auth_logout(request)
         messages.success(request, "You have been logged out.")

@@ -58,3 +58,9 @@ def expect_fits_width(page):
         "({scroll: document.documentElement.scrollWidth, window: window.innerWidth})"
     )
     assert widths["scroll"] <= widths["window"], f"{page.url} scrolls sideways: {widths}"
+
+
+def current_page(page):
+    """The pager's current page number ("Page 2"), as screen readers read it."""
+    pager = page.get_by_role("navigation", name="Pages")
+    return pager.locator('[aria-current="page"]')

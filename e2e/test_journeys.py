@@ -17,6 +17,7 @@ from accounts.factories import DEFAULT_PASSWORD, UserFactory
 from e2e.pages import (
     PHONE,
     account_menu,
+    current_page,
     expect_fits_width,
     field,
     log_in,
@@ -131,7 +132,7 @@ def test_search_results_page_on_with_the_query_kept(page):
     expect(page.get_by_role("link", name=re.compile(r"^Linen apron"))).to_have_count(0)
 
     page.get_by_role("link", name="Next").click()
-    expect(page.get_by_text("Page 2 of 2")).to_be_visible()
+    expect(current_page(page)).to_have_text("Page 2")
     query = parse_qs(urlsplit(page.url).query)
     assert query["q"] == ["candle"]
     assert query["page"] == ["2"]
@@ -139,7 +140,7 @@ def test_search_results_page_on_with_the_query_kept(page):
     expect(page.get_by_role("searchbox", name="Search")).to_have_value("candle")
 
     page.get_by_role("link", name="Previous").click()
-    expect(page.get_by_text("Page 1 of 2")).to_be_visible()
+    expect(current_page(page)).to_have_text("Page 1")
     assert parse_qs(urlsplit(page.url).query)["q"] == ["candle"]
     expect(candles).to_have_count(12)
 

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.utils.html import format_html
@@ -5,7 +6,7 @@ from django.utils.html import format_html
 from yumroad.admin import SafeDatesMixin
 from yumroad.request_limits import max_body_size
 
-from .forms import MAX_PRODUCT_FORM_BYTES, PictureField
+from .forms import MAX_PRODUCT_FORM_BYTES, MoneyField, PictureField
 from .models import Product, Store
 
 # Pictures uploaded in the admin are checked and re-encoded as in the
@@ -13,6 +14,25 @@ from .models import Product, Store
 PICTURE_FIELD = {models.ImageField: {"form_class": PictureField}}
 # The admin's product forms take the product form's uploads.
 allows_product_uploads = max_body_size(MAX_PRODUCT_FORM_BYTES)
+
+
+class ProductAdminForm(forms.ModelForm):
+    """The price in dollars, as creators type it on the product form; the
+    database keeps cents."""
+
+    price_cents = MoneyField(label="Price", help_text="In US dollars. 0 makes the product free.")
+
+    class Meta:
+        model = Product
+        fields = [
+            "store",
+            "name",
+            "description",
+            "price_cents",
+            "pay_what_you_want",
+            "picture",
+            "file",
+        ]
 
 
 class ProductUploadsMixin:
@@ -59,6 +79,7 @@ class ArchivedListFilter(admin.SimpleListFilter):
 
 class ProductInline(admin.TabularInline):
     model = Product
+    form = ProductAdminForm
     fields = ["name", "price_cents", "picture", "created_at"]
     readonly_fields = ["created_at"]
     extra = 0
@@ -90,6 +111,7 @@ class StoreAdmin(SafeDatesMixin, ProductUploadsMixin, admin.ModelAdmin):
 
 @admin.register(Product)
 class ProductAdmin(SafeDatesMixin, ProductUploadsMixin, admin.ModelAdmin):
+    form = ProductAdminForm
     list_display = ["name", "store", "owner", "price", "created_at", "archived_at"]
     list_select_related = ["store__owner"]
     list_filter = ["created_at", PriceListFilter, "pay_what_you_want", ArchivedListFilter]
@@ -98,10 +120,6 @@ class ProductAdmin(SafeDatesMixin, ProductUploadsMixin, admin.ModelAdmin):
     autocomplete_fields = ["store"]
     date_hierarchy = "created_at"
     formfield_overrides = PICTURE_FIELD
-
-    class Media:
-        # The picture preview's size: the site's CSP allows no style= attribute.
-        css = {"all": ["css/admin.css"]}
 
     def save_model(self, request, obj, form, change):
         # As the product form does: buyers download the file under the

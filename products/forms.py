@@ -177,9 +177,29 @@ class PrivateFileInput(forms.ClearableFileInput):
         return context
 
 
+class PictureInput(forms.ClearableFileInput):
+    """The current picture shown as a thumbnail above the upload, not as its
+    file path (templates/bootstrap5/layout/field_file.html)."""
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        if context["widget"]["is_initial"]:
+            context["widget"]["thumbnail_url"] = value.url
+        return context
+
+
+class MoneyInput(forms.NumberInput):
+    """A number input with "$" before it, for every money field
+    (templates/widgets/money_input.html)."""
+
+    template_name = "widgets/money_input.html"
+
+
 class MoneyField(forms.DecimalField):
     """Dollars with cents in the form ("5.00"), whole cents (500) in
     `initial` and `cleaned_data`, as the database keeps money."""
+
+    widget = MoneyInput
 
     def __init__(self, *, min_value=0, max_value=10_000, **kwargs):
         kwargs.setdefault("error_messages", {}).setdefault(
@@ -209,7 +229,7 @@ class ProductForm(forms.ModelForm):
         fields = ["name", "description", "price", "pay_what_you_want", "picture", "file"]
         field_classes = {"name": NameField, "picture": PictureField}
         widgets = {
-            "picture": forms.ClearableFileInput(attrs={"accept": "image/*"}),
+            "picture": PictureInput(attrs={"accept": "image/*"}),
             "file": PrivateFileInput,
         }
         labels = {"file": "File to sell"}

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Django's own widget templates, for FORM_RENDERER below.
+    "django.forms",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_tasks",
@@ -106,6 +108,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Widgets render through TEMPLATES, so a widget template of ours
+# (templates/widgets/) is found like any other.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 WSGI_APPLICATION = "yumroad.wsgi.application"
 

@@ -5,6 +5,16 @@ from django.urls import include, path
 
 from . import views
 
+# The admin's own name for itself ("Django administration") tells staff
+# nothing about which site they are running.
+admin.site.site_header = "Yumroad administration"
+admin.site.site_title = "Yumroad administration"
+admin.site.index_title = "Stores, products and sales"
+# The app list down the side (300 px) and the filters down the other left
+# a list half of a 1280 px screen; the breadcrumbs and the index page lead
+# to the other models.
+admin.site.enable_nav_sidebar = False
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("accounts.urls")),

@@ -100,3 +100,11 @@ def test_login_form_requires_email_and_password(rf, data, field):
 
     assert not form.is_valid()
     assert form.has_error(field, "required")
+
+
+def test_signup_form_puts_a_weak_password_error_on_the_password_field():
+    form = SignupForm(SignupDataFactory(password1="12345678", password2="12345679"))
+
+    assert not form.is_valid()
+    assert form.has_error("password1", "password_entirely_numeric")
+    assert form.errors["password2"] == ["The two password fields didn’t match."]

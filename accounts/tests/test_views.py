@@ -15,7 +15,12 @@ from django.utils.encoding import force_bytes
 from django.utils.html import escape
 from django.utils.http import urlsafe_base64_encode
 from django.views.debug import SafeExceptionReporterFilter
-from pytest_django.asserts import assertContains, assertNotContains, assertRedirects
+from pytest_django.asserts import (
+    assertContains,
+    assertNotContains,
+    assertRedirects,
+    assertTemplateUsed,
+)
 
 from accounts.factories import DEFAULT_PASSWORD, SignupDataFactory, UserFactory
 from accounts.forms import LoginForm, SignupForm
@@ -111,13 +116,13 @@ def test_signup_success_message_is_shown_on_the_products_page(client):
         ({"email": "user@"}, "email", "invalid"),
         ({"password2": "another-horse-battery"}, "password2", "password_mismatch"),
         ({"password1": "", "password2": ""}, "password1", "required"),
-        ({"password1": "password", "password2": "password"}, "password2", "password_too_common"),
+        ({"password1": "password", "password2": "password"}, "password1", "password_too_common"),
         (
             {"password1": "83749261", "password2": "83749261"},
-            "password2",
+            "password1",
             "password_entirely_numeric",
         ),
-        ({"password1": "Xy7!pq", "password2": "Xy7!pq"}, "password2", "password_too_short"),
+        ({"password1": "Xy7!pq", "password2": "Xy7!pq"}, "password1", "password_too_short"),
         ({"store_name": ""}, "store_name", "required"),
         ({"store_name": "abc"}, "store_name", "min_length"),
         ({"store_name": "x" * 61}, "store_name", "max_length"),
@@ -407,6 +412,57 @@ def test_logout_get_is_not_allowed(logged_in_client, user):
     response = logged_in_client.get(reverse("accounts:logout"))
 
     assert response.status_code == 405
+    assert session_user_id(logged_in_client) == user.pk
+
+
+def test_logout_get_is_a_page_of_ours_with_the_logout_button(logged_in_client, user):
+    response = logged_in_client.get(reverse("accounts:logout"))
+
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assertTemplateUsed(response, "accounts/logout_confirm.html")
+    assertContains(response, "Log out?", status_code=405)
+    assertContains(response, user.email, status_code=405)
+    main = re.search(r"<main\b.*?</main>", response.text, re.S)[0]
+    form = re.search(r"<form\b([^>]*)>(.*?)</form>", main, re.S)
+    assert form, "no logout form"
+    attributes, inside = form.groups()
+    assert 'method="post"' in attributes
+    assert f'action="{reverse("accounts:logout")}"' in attributes
+    assert 'name="csrfmiddlewaretoken"' in inside
+    assert re.search(r'<button type="submit"[^>]*>Log out</button>', inside)
+    assert session_user_id(logged_in_client) == user.pk
+
+
+def test_logout_page_button_logs_out_with_its_csrf_token(user):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    page = client.get(reverse("accounts:logout"))
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)[1]
+
+    response = client.post(reverse("accounts:logout"), {"csrfmiddlewaretoken": token})
+
+    assertRedirects(response, reverse("products:index"), fetch_redirect_response=False)
+    assert session_user_id(client) is None
+
+
+def test_logout_get_by_anonymous_visitor_offers_to_log_in(client):
+    response = client.get(reverse("accounts:logout"))
+
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
+    assertContains(response, "You are not logged in", status_code=405)
+    assertContains(response, f'href="{reverse("accounts:login")}"', status_code=405)
+    main = re.search(r"<main\b.*?</main>", response.text, re.S)[0]
+    assert "<form" not in main
+
+
+@pytest.mark.parametrize("method", ["put", "delete"])
+def test_logout_other_methods_are_not_allowed_and_log_no_one_out(logged_in_client, user, method):
+    response = getattr(logged_in_client, method)(reverse("accounts:logout"))
+
+    assert response.status_code == 405
+    assert response["Allow"] == "POST"
     assert session_user_id(logged_in_client) == user.pk
 
 

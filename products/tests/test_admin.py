@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -236,3 +238,85 @@ def test_the_admin_autocomplete_still_finds_stores(admin_client):
 
     assert response.status_code == 200
     assert [result["id"] for result in response.json()["results"]] == [str(store.pk)]
+
+
+# Money in dollars, as creators type it; cents in the database
+
+
+def product_change_data(product, **overrides):
+    """The product's change form as staff would post it, files left as they are."""
+    return {
+        "store": product.store.pk,
+        "name": product.name,
+        "description": product.description,
+        "price_cents": "5.00",
+        **overrides,
+    }
+
+
+def test_product_change_form_shows_the_price_in_dollars(admin_client):
+    product = ProductFactory(price_cents=1250)
+
+    response = admin_client.get(reverse("admin:products_product_change", args=[product.pk]))
+
+    field = response.context["adminform"].form["price_cents"]
+    assert field.label == "Price"
+    assert str(field.value()) == "12.50"
+    assert re.search(r'<input[^>]*name="price_cents"[^>]*value="12.50"', response.text)
+
+
+def test_product_change_form_saves_dollars_as_cents(admin_client):
+    product = ProductFactory(price_cents=500)
+
+    response = admin_client.post(
+        reverse("admin:products_product_change", args=[product.pk]),
+        product_change_data(product, price_cents="12.34"),
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    product.refresh_from_db()
+    assert product.price_cents == 1234
+
+
+@pytest.mark.parametrize("price", ["1.234", "-1", "abc"])
+def test_product_change_form_refuses_a_price_that_is_not_dollars_and_cents(admin_client, price):
+    product = ProductFactory(price_cents=500)
+
+    response = admin_client.post(
+        reverse("admin:products_product_change", args=[product.pk]),
+        product_change_data(product, price_cents=price),
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["price_cents"]
+    product.refresh_from_db()
+    assert product.price_cents == 500
+
+
+def test_store_change_page_takes_its_products_prices_in_dollars(admin_client):
+    product = ProductFactory(price_cents=500)
+    store = product.store
+    url = reverse("admin:products_store_change", args=[store.pk])
+    assert re.search(
+        r'<input[^>]*name="products-0-price_cents"[^>]*value="5.00"', admin_client.get(url).text
+    )
+
+    response = admin_client.post(
+        url,
+        {
+            "name": store.name,
+            "owner": store.owner.pk,
+            "products-TOTAL_FORMS": "1",
+            "products-INITIAL_FORMS": "1",
+            "products-MIN_NUM_FORMS": "0",
+            "products-MAX_NUM_FORMS": "1000",
+            "products-0-id": product.pk,
+            "products-0-store": store.pk,
+            "products-0-name": product.name,
+            "products-0-price_cents": "7.25",
+        },
+    )
+
+    assert response.status_code == 302
+    product.refresh_from_db()
+    assert product.price_cents == 725

@@ -496,8 +496,70 @@ def test_the_edit_form_names_the_current_file_without_linking_to_it():
     assert 'name="file-clear"' in rendered
     assert product.file.name not in rendered
     assert product.file.url not in rendered
-    # The picture, which is public, is still linked.
-    assert f'<a href="{product.picture.url}">' in rendered
+    # The picture, which is public, is shown as a thumbnail, not as its path.
+    assert f'<img src="{product.picture.url}"' in rendered
+    assert f'<a href="{product.picture.url}">' not in rendered
+    assert 'alt="The current picture"' in rendered
+    assert 'name="picture-clear"' in rendered
+
+
+def test_a_new_product_form_shows_no_current_picture():
+    rendered = Template("{% load crispy_forms_tags %}{{ form|crispy }}").render(
+        Context({"form": ProductForm()})
+    )
+
+    assert "<img" not in rendered
+    assert 'name="picture"' in rendered
+
+
+def test_the_product_form_puts_a_dollar_sign_before_the_price():
+    product = ProductFactory(price_cents=1250)
+    template = Template("{% load crispy_forms_tags %}{{ form|crispy }}")
+
+    rendered = template.render(Context({"form": ProductForm(instance=product)}))
+
+    price_group = re.search(r'<div class="input-group">(.*?)</div>', rendered, re.S).group(1)
+    assert '<span class="input-group-text">$</span>' in price_group
+    assert 'name="price" value="12.50"' in price_group
+    assert 'step="0.01"' in price_group
+
+
+def test_every_money_field_is_rendered_with_a_dollar_sign():
+    # The checkout and the discount code form are the orders app's; their
+    # money fields are MoneyFields too, rendered as their pages do.
+    from orders.forms import CheckoutForm, DiscountCodeForm
+
+    product = ProductFactory(pay_what_you_want=True, price_cents=300)
+    forms_and_fields = [
+        (ProductForm(), "price"),
+        (CheckoutForm(product), "amount"),
+        (DiscountCodeForm(product.store), "amount_off"),
+    ]
+    template = Template("{% load crispy_forms_tags %}{{ field|as_crispy_field }}")
+
+    for form, name in forms_and_fields:
+        rendered = template.render(Context({"field": form[name]}))
+        assert re.search(
+            rf'<div class="input-group"><span class="input-group-text">\$</span>'
+            rf'<input type="number" name="{name}"',
+            rendered,
+        ), rendered
+
+
+def test_a_rejected_price_keeps_its_error_shown_after_the_dollar_sign():
+    form = ProductForm({"name": "Font", "price": "-1"})
+    template = Template("{% load crispy_forms_tags %}{{ form|crispy }}")
+
+    rendered = template.render(Context({"form": form}))
+
+    # Bootstrap shows an .invalid-feedback only after an .is-invalid sibling:
+    # the group around the input must carry the class.
+    assert re.search(
+        r'<div class="input-group is-invalid"><span class="input-group-text">\$</span>'
+        r'<input type="number" name="price"[^>]*class="[^"]*is-invalid"[^>]*>'
+        r'\s*</div>\s*<div id="id_price_error" class="invalid-feedback">',
+        rendered,
+    )
 
 
 # Store form

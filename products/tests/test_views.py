@@ -671,7 +671,43 @@ def test_index_without_products_says_so(client):
     response = client.get(reverse("products:index"))
 
     assert response.status_code == 200
-    assert "No products match." in response.text
+    assert response.text.count("No products") == 1
+    assert "No products yet." in response.text
+
+
+def test_a_search_without_results_says_so_once_and_offers_to_clear_it(client):
+    ProductFactory(name="Golden Icon Pack")
+
+    response = client.get(reverse("products:index"), {"q": "velvet", "sort": "price"})
+
+    assert response.status_code == 200
+    assert listed(response) == []
+    text = re.sub(r"<[^>]+>", "", response.text)
+    assert re.findall(r"No products[^.]*\.|\d+ results?", text) == ["No products match “velvet”."]
+    clear = re.search(r'<a href="([^"]+)">Clear search</a>', response.text)
+    # Clearing the search keeps the sort order chosen.
+    assert parse_qs(urlsplit(html.unescape(clear.group(1))).query) == {"sort": ["price"]}
+    assert 'class="pagination' not in response.text
+
+
+def test_a_search_with_results_says_how_many_and_offers_to_clear_it(client):
+    ProductFactory(name="Golden Icon Pack")
+
+    response = client.get(reverse("products:index"), {"q": "golden"})
+
+    assert "1 result for “golden”." in response.text
+    assert "No products" not in response.text
+    clear = re.search(r'<a href="([^"]+)">Clear search</a>', response.text)
+    assert urlsplit(html.unescape(clear.group(1))).query == ""
+
+
+def test_the_catalog_grid_has_two_columns_on_phones(client):
+    ProductFactory()
+
+    response = client.get(reverse("products:index"))
+
+    grid = re.search(r'<div class="row ([^"]+)">\s*<div class="col">', response.text)
+    assert "row-cols-2" in grid.group(1).split()
 
 
 def test_index_search_matches_name_and_description_in_any_case(client):
@@ -730,6 +766,62 @@ def test_index_pagination_links_keep_the_search_and_sort(client):
     previous = re.search(r'href="([^"]+)" rel="prev"', second.text)
     query = parse_qs(urlsplit(html.unescape(previous.group(1))).query)
     assert query == {"q": ["golden"], "sort": ["-price"], "page": ["1"]}
+
+
+def pager(response):
+    """The pager's items, each (text without the aria-hidden arrows, link's
+    query or None, is current)."""
+    nav = re.search(r'<nav class="mt-4" aria-label="Pages">(.*?)</nav>', response.text, re.S)
+    items = []
+    for item in re.findall(r"<li [^>]*>(.*?)</li>", nav.group(1), re.S):
+        link = re.search(r'href="([^"]+)"', item)
+        query = parse_qs(urlsplit(html.unescape(link.group(1))).query) if link else None
+        read = re.sub(r'<span aria-hidden="true">[^<]*</span>', "", item)
+        text = re.sub(r"<[^>]+>", "", read).strip()
+        items.append((text, query, 'aria-current="page"' in item))
+    return items
+
+
+def test_the_pager_numbers_pages_around_the_current_one_with_ellipses(client, monkeypatch):
+    monkeypatch.setattr("products.views.PRODUCTS_PER_PAGE", 1)
+    aged_products(12)
+
+    response = client.get(reverse("products:index"), {"page": 6, "q": "item", "sort": "-price"})
+
+    items = pager(response)
+    assert [text for text, _query, _current in items] == [
+        "Previous", "Page 1", "…", "Page 5", "Page 6", "Page 7", "…", "Page 12", "Next"
+    ]  # fmt: skip
+    assert [text for text, _query, current in items if current] == ["Page 6"]
+    links = {text: query for text, query, _current in items if query}
+    assert set(links) == {"Previous", "Page 1", "Page 5", "Page 7", "Page 12", "Next"}
+    for text, page in [("Previous", 5), ("Page 1", 1), ("Page 12", 12), ("Next", 7)]:
+        assert links[text] == {"q": ["item"], "sort": ["-price"], "page": [str(page)]}
+    # The ellipses are decoration: hidden from screen readers, no links.
+    assert response.text.count('<li class="page-item disabled" aria-hidden="true">') == 2
+
+
+def test_the_pager_on_the_first_page_has_no_previous_link(client, monkeypatch):
+    monkeypatch.setattr("products.views.PRODUCTS_PER_PAGE", 1)
+    aged_products(3)
+
+    response = client.get(reverse("products:index"))
+
+    assert pager(response) == [
+        ("Previous", None, False),
+        ("Page 1", None, True),
+        ("Page 2", {"page": ["2"]}, False),
+        ("Page 3", {"page": ["3"]}, False),
+        ("Next", {"page": ["2"]}, False),
+    ]
+
+
+def test_one_page_has_no_pager(client):
+    aged_products(2)
+
+    response = client.get(reverse("products:index"))
+
+    assert 'aria-label="Pages"' not in response.text
 
 
 # Store index
@@ -920,3 +1012,36 @@ def test_rejected_edit_keeps_the_saved_name_in_the_headings(logged_in_client, us
     assert response.status_code == 200
     assert "<title>Edit Saved name" in response.content.decode()
     assert "Delete “Saved name”?" in response.content.decode()
+
+
+# An empty store
+
+
+def test_empty_store_tells_its_owner_to_add_a_product(logged_in_client, user):
+    response = logged_in_client.get(user.store.get_absolute_url())
+
+    main = re.search(r"<main\b.*?</main>", response.text, re.S)[0]
+    assert "Your store is ready for its first product" in main
+    create = reverse("products:create")
+    assert re.search(rf'<a class="btn btn-primary" href="{create}">\s*Add your first product', main)
+    assert "No products yet." not in main
+
+
+def test_empty_store_tells_a_visitor_only_that_it_has_no_products(client, user):
+    ProductFactory(store=user.store, archived_at=timezone.now())  # no longer listed
+
+    response = client.get(user.store.get_absolute_url())
+
+    main = re.search(r"<main\b.*?</main>", response.text, re.S)[0]
+    assert "No products yet." in main
+    assert "first product" not in main
+    assert reverse("products:create") not in main
+
+
+def test_owner_of_a_store_with_products_sees_their_list_not_the_empty_state(logged_in_client, user):
+    ProductFactory(store=user.store, name="Golden Font")
+
+    response = logged_in_client.get(user.store.get_absolute_url())
+
+    assert ">Golden Font</a>" in response.text
+    assert "first product" not in response.text
