@@ -100,6 +100,7 @@ class StoreAdmin(SafeDatesMixin, ProductUploadsMixin, admin.ModelAdmin):
     readonly_fields = ["slug", "created_at"]
     autocomplete_fields = ["owner"]
     inlines = [ProductInline]
+    formfield_overrides = PICTURE_FIELD  # the avatar, as the store form takes it
 
     def get_queryset(self, request):
         return super().get_queryset(request).with_product_count()

@@ -23,6 +23,8 @@ MAX_FILE_BYTES = 100 * 1024 * 1024
 # (the text fields and the multipart framing): 106 MiB. The README's nginx
 # client_max_body_size (110m) stays a little above it, so our 413 page answers.
 MAX_PRODUCT_FORM_BYTES = MAX_FILE_BYTES + MAX_PICTURE_BYTES + 1024 * 1024
+# A store form's request: the avatar, and 1 MB for the rest (6 MiB).
+MAX_STORE_FORM_BYTES = MAX_PICTURE_BYTES + 1024 * 1024
 # Decoded, a picture takes 3 to 4 bytes a pixel: 40 megapixels is 160 MB of
 # memory, whatever few bytes the upload was.
 MAX_PICTURE_PIXELS = 40_000_000
@@ -31,6 +33,7 @@ MAX_PICTURE_SIDE = 8_000
 PICTURE_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
 JPEG_QUALITY = 90
 DESCRIPTION_MAX_LENGTH = 20_000
+BIO_MAX_LENGTH = 500
 # Format characters kept between two visible ones: Persian and Indic
 # scripts and emoji sequences (👩‍💻) need these joiners.
 JOINERS = {"\u200c", "\u200d"}
@@ -79,6 +82,25 @@ class NameField(forms.CharField):
         if value and not any(unicodedata.category(char)[0] in "LNS" for char in name):
             raise forms.ValidationError(self.error_messages["unreadable"], code="unreadable")
         return name
+
+
+class BioField(forms.CharField):
+    """A few lines about a store: its lines kept, and on each only what
+    people can see (as in a name: no invisible or direction-changing
+    characters), so a bio cannot turn the rest of the page around."""
+
+    widget = forms.Textarea(attrs={"rows": 4})
+
+    def __init__(self, **kwargs):
+        super().__init__(max_length=BIO_MAX_LENGTH, required=False, **kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if "\x00" in value:
+            validator = ProhibitNullCharactersValidator()
+            raise forms.ValidationError(validator.message, code=validator.code)
+        lines = (visible_text(line).strip() for line in value.splitlines())
+        return "\n".join(lines).strip()
 
 
 class PictureField(forms.ImageField):
@@ -277,11 +299,20 @@ class ProductForm(forms.ModelForm):
 
 
 class StoreForm(forms.ModelForm):
+    bio = BioField(
+        help_text=f"Optional. Who you are and what you make, in {BIO_MAX_LENGTH} characters."
+    )
+
     class Meta:
         model = Store
-        fields = ["name"]
-        field_classes = {"name": NameField}
-        help_texts = {"name": "Your store's address stays the same when you rename it."}
+        fields = ["name", "bio", "avatar"]
+        field_classes = {"name": NameField, "avatar": PictureField}
+        widgets = {"avatar": PictureInput(attrs={"accept": "image/*"})}
+        labels = {"avatar": "Profile picture"}
+        help_texts = {
+            "name": "Your store's address stays the same when you rename it.",
+            "avatar": "Optional; square looks best. JPEG, PNG, WebP or GIF, at most 5 MB.",
+        }
 
 
 class ProductSearchForm(forms.Form):

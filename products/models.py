@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.files.storage import storages
 from django.core.validators import FileExtensionValidator, MinLengthValidator
 from django.db import IntegrityError, models, transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.urls import reverse
@@ -38,6 +38,11 @@ class StoreQuerySet(models.QuerySet):
             product_count=Count("products", filter=Q(products__archived_at__isnull=True))
         )
 
+    def with_listed_products(self):
+        """Stores with a product on sale: the others have nothing to show
+        visitors. A subquery, not the count, so the model's ordering stays."""
+        return self.filter(Exists(Product.objects.listed().filter(store=OuterRef("pk"))))
+
     def featured(self):
         """The stores with the most products, for the landing page.
 
@@ -60,7 +65,25 @@ class StoreQuerySet(models.QuerySet):
 SLUG_ATTEMPTS = 3
 
 
-class Store(models.Model):
+class StoredFilesMixin:
+    """For a model whose `file_fields` keep files in storage: the stored
+    names as loaded, so a save that replaces or clears one can delete it
+    (see `delete_replaced_files`), whatever form saved it."""
+
+    file_fields = []
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._stored_files = {
+            name: value
+            for name, value in zip(field_names, values, strict=True)
+            if name in cls.file_fields
+        }
+        return instance
+
+
+class Store(StoredFilesMixin, models.Model):
     owner = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="store"
     )
@@ -70,9 +93,19 @@ class Store(models.Model):
     # Set once from the first name and never changed, so links keep working
     # after a rename. Unicode, so "Магазин" and "東京ストア" read as themselves.
     slug = models.SlugField(max_length=80, unique=True, editable=False, allow_unicode=True)
+    bio = models.TextField(blank=True)
+    # Checked and re-encoded as product pictures are (products.forms.PictureField).
+    avatar = models.ImageField(
+        upload_to="stores/%Y/%m/",
+        max_length=255,
+        blank=True,
+        validators=[FileExtensionValidator(PICTURE_EXTENSIONS)],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = StoreQuerySet.as_manager()
+    # Files that leave storage with the store, or when replaced.
+    file_fields = ["avatar"]
 
     class Meta:
         ordering = ["name", "pk"]
@@ -197,11 +230,7 @@ def product_file_path(product, filename):
     return f"products/{name[:2]}/{name}"
 
 
-# The fields whose files leave storage with the product (or when replaced).
-FILE_FIELDS = ["file", "picture"]
-
-
-class Product(models.Model):
+class Product(StoredFilesMixin, models.Model):
     store = models.ForeignKey(Store, on_delete=models.CASCADE, related_name="products")
     name = models.CharField(
         max_length=NAME_MAX_LENGTH, validators=[MinLengthValidator(NAME_MIN_LENGTH)]
@@ -226,6 +255,8 @@ class Product(models.Model):
     archived_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ProductQuerySet.as_manager()
+    # Files that leave storage with the product, or when replaced.
+    file_fields = ["file", "picture"]
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -242,18 +273,6 @@ class Product(models.Model):
     def get_absolute_url(self):
         return reverse("products:detail", kwargs={"pk": self.pk})
 
-    @classmethod
-    def from_db(cls, db, field_names, values):
-        product = super().from_db(db, field_names, values)
-        # The stored names as loaded, so a save that replaces or clears one
-        # can delete it (see `delete_replaced_files`), whatever form saved it.
-        product._stored_files = {
-            name: value
-            for name, value in zip(field_names, values, strict=True)
-            if name in FILE_FIELDS
-        }
-        return product
-
     @property
     def is_free(self):
         return self.price_cents == 0 and not self.pay_what_you_want
@@ -265,6 +284,26 @@ class Product(models.Model):
     @property
     def download_name(self):
         return self.file_name or PurePath(self.file.name).name
+
+    @property
+    def file_type(self):
+        """What buyers get, by the download's extension: "PDF", "ZIP"; "" when
+        it has no plain one."""
+        extension = PurePath(self.download_name).suffix.lower()
+        if not PLAIN_EXTENSION.fullmatch(extension):
+            return ""
+        return extension.removeprefix(".").upper()
+
+    @property
+    def file_size(self):
+        """The file's size in bytes (a stat of the private storage), or None
+        when there is no file or storage has lost it: the page still shows."""
+        if not self.file:
+            return None
+        try:
+            return self.file.size
+        except OSError:
+            return None
 
     def archive(self):
         """Take the product off sale for good; True only for the call that did it."""
@@ -345,36 +384,39 @@ def catalog_changed(sender, **kwargs):
     CatalogVersion.bump()
 
 
-def delete_unused_file(field_name, name):
-    """Delete a product's stored file or picture once the change commits,
-    unless another product still uses it (seed_demo shares them)."""
+def delete_unused_file(model, field_name, name):
+    """Delete a stored file (a product's file or picture, a store's avatar)
+    once the change commits, unless another row still uses it (seed_demo's
+    products share them)."""
     if not name:
         return
-    storage = Product._meta.get_field(field_name).storage
+    storage = model._meta.get_field(field_name).storage
 
     def delete():
-        if not Product.objects.filter(**{field_name: name}).exists():
+        if not model.objects.filter(**{field_name: name}).exists():
             storage.delete(name)
 
     transaction.on_commit(delete)
 
 
+@receiver(post_save, sender=Store)
 @receiver(post_save, sender=Product)
 def delete_replaced_files(sender, instance, created, update_fields, raw, **kwargs):
-    """A replaced or cleared file or picture leaves storage after the commit,
-    from the product form, the admin or anywhere else that saves."""
+    """A replaced or cleared file, picture or avatar leaves storage after the
+    commit, from the site's forms, the admin or anywhere else that saves."""
     stored = getattr(instance, "_stored_files", {})
-    for field_name in FILE_FIELDS:
+    for field_name in sender.file_fields:
         if update_fields is not None and field_name not in update_fields:
             continue
         name = getattr(instance, field_name).name or ""
         if not raw and stored.get(field_name) not in (None, name):
-            delete_unused_file(field_name, stored[field_name])
+            delete_unused_file(sender, field_name, stored[field_name])
         stored[field_name] = name
     instance._stored_files = stored
 
 
+@receiver(post_delete, sender=Store)
 @receiver(post_delete, sender=Product)
-def delete_product_files(sender, instance, **kwargs):
-    for field_name in FILE_FIELDS:
-        delete_unused_file(field_name, getattr(instance, field_name).name)
+def delete_stored_files(sender, instance, **kwargs):
+    for field_name in sender.file_fields:
+        delete_unused_file(sender, field_name, getattr(instance, field_name).name)

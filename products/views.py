@@ -8,11 +8,20 @@ from django.views.decorators.http import require_POST
 from yumroad.request_limits import max_body_size
 
 from .decorators import cache_for_visitors, store_required
-from .forms import MAX_PRODUCT_FORM_BYTES, ProductForm, ProductSearchForm, StoreForm
+from .forms import (
+    MAX_PRODUCT_FORM_BYTES,
+    MAX_STORE_FORM_BYTES,
+    ProductForm,
+    ProductSearchForm,
+    StoreForm,
+)
 from .models import Product, Store
 
 PRODUCTS_PER_PAGE = 12
 STORES_PER_PAGE = 12
+# A full row of cards at every width (two on phones, four on wide screens).
+MORE_FROM_STORE = 4
+STORE_INDEX_PRODUCTS = 4
 
 
 def _page(request, queryset, per_page):
@@ -39,7 +48,12 @@ def detail(request, pk):
     owned_order = None
     if request.user.is_authenticated:
         owned_order = product.orders.paid().for_buyer(request.user).first()
-    return render(request, "products/detail.html", {"product": product, "owned_order": owned_order})
+    more_from_store = product.store.products.for_listing().exclude(pk=product.pk)[:MORE_FROM_STORE]
+    return render(
+        request,
+        "products/detail.html",
+        {"product": product, "owned_order": owned_order, "more_from_store": more_from_store},
+    )
 
 
 @max_body_size(MAX_PRODUCT_FORM_BYTES)
@@ -99,7 +113,8 @@ def delete(request, pk):
 
 @cache_for_visitors
 def store_index(request):
-    stores = Store.objects.with_newest_products()
+    # A store with nothing on sale would be a heading over an empty grid.
+    stores = Store.objects.with_listed_products().with_newest_products(STORE_INDEX_PRODUCTS)
     return render(
         request, "products/store_index.html", {"page_obj": _page(request, stores, STORES_PER_PAGE)}
     )
@@ -120,11 +135,12 @@ def store_detail(request, slug):
     )
 
 
+@max_body_size(MAX_STORE_FORM_BYTES)
 @login_required
 def store_edit(request, slug):
     store = get_object_or_404(Store, slug=slug, owner=request.user)
     if request.method == "POST":
-        form = StoreForm(request.POST, instance=store)
+        form = StoreForm(request.POST, request.FILES, instance=store)
         if form.is_valid():
             with transaction.atomic():  # with its catalog bump, as in `create`
                 form.save()

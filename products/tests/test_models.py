@@ -377,7 +377,7 @@ def test_delete_unused_file_ignores_an_empty_file(django_capture_on_commit_callb
     product = ProductFactory(file="")
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        delete_unused_file("file", product.file.name)
+        delete_unused_file(Product, "file", product.file.name)
 
     assert callbacks == []
 

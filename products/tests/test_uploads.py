@@ -404,7 +404,8 @@ def test_a_60_mb_body_to_the_store_form_is_refused_before_it_is_read(user):
     )
 
     assert response.status_code == 413
-    assert "at most 2.5\xa0MB" in response.text
+    # The avatar and the text fields (products.forms.MAX_STORE_FORM_BYTES).
+    assert "at most 6.0\xa0MB" in response.text
     assert response.templates[0].name == "413.html"
 
 
