@@ -25,7 +25,19 @@ class UniqueEmailMixin:
         return email
 
 
-class SignupForm(UniqueEmailMixin, auth_forms.BaseUserCreationForm):
+class WeakPasswordOnFirstFieldMixin:
+    """Django reports a weak password on the confirmation field; it belongs
+    on the field where it was chosen, under its rules."""
+
+    FIRST_FIELDS = {"password2": "password1", "new_password2": "new_password1"}
+
+    def validate_password_for_user(self, user, password_field_name="password2"):
+        super().validate_password_for_user(
+            user, self.FIRST_FIELDS.get(password_field_name, password_field_name)
+        )
+
+
+class SignupForm(WeakPasswordOnFirstFieldMixin, UniqueEmailMixin, auth_forms.BaseUserCreationForm):
     """Email, password twice (Django's validators apply) and a store name."""
 
     store_name = NameField(
@@ -38,11 +50,6 @@ class SignupForm(UniqueEmailMixin, auth_forms.BaseUserCreationForm):
         model = User
         fields = ["email"]
 
-    def validate_password_for_user(self, user, password_field_name="password1"):
-        # Django reports a weak password on the confirmation field; it
-        # belongs on the field where it was chosen, under its rules.
-        super().validate_password_for_user(user, password_field_name=password_field_name)
-
     def save(self):
         """Create the user and their store: both or neither."""
         with transaction.atomic():
@@ -53,6 +60,14 @@ class SignupForm(UniqueEmailMixin, auth_forms.BaseUserCreationForm):
     def email_is_taken(self):
         """Whether an account with the form's email exists now (after a failed save)."""
         return User.objects.filter(email=self.cleaned_data["email"]).exists()
+
+
+class SetPasswordForm(WeakPasswordOnFirstFieldMixin, auth_forms.SetPasswordForm):
+    """The reset link's new password, with a weak one reported where it was typed."""
+
+
+class PasswordChangeForm(WeakPasswordOnFirstFieldMixin, auth_forms.PasswordChangeForm):
+    """A new password, with a weak one reported where it was typed."""
 
 
 class LoginForm(forms.Form):

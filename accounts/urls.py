@@ -3,7 +3,7 @@ from django.urls import path, reverse_lazy
 from django.views.decorators.cache import never_cache
 
 from . import views
-from .forms import PasswordResetForm
+from .forms import PasswordChangeForm, PasswordResetForm, SetPasswordForm
 
 app_name = "accounts"
 
@@ -18,6 +18,7 @@ urlpatterns = [
         "password/change/",
         never_cache(
             auth_views.PasswordChangeView.as_view(
+                form_class=PasswordChangeForm,
                 template_name="accounts/password_change_form.html",
                 success_url=reverse_lazy("accounts:password_change_done"),
             )
@@ -51,6 +52,7 @@ urlpatterns = [
     path(
         "password/reset/<uidb64>/<token>/",
         auth_views.PasswordResetConfirmView.as_view(
+            form_class=SetPasswordForm,
             template_name="accounts/password_reset_confirm.html",
             success_url=reverse_lazy("accounts:password_reset_complete"),
         ),

@@ -604,6 +604,26 @@ def test_password_change_with_wrong_old_password_changes_nothing(logged_in_clien
     assert user.check_password(DEFAULT_PASSWORD)
 
 
+def test_password_change_reports_a_weak_password_on_the_new_password_field(logged_in_client, user):
+    response = logged_in_client.post(
+        reverse("accounts:password_change"),
+        {"old_password": DEFAULT_PASSWORD, "new_password1": "12345", "new_password2": "12345"},
+    )
+
+    assert_field_error_shown(response, "new_password1", "password_too_short")
+    assert "new_password2" not in response.context["form"].errors
+
+
+def test_password_reset_reports_a_weak_password_on_the_new_password_field(client, user, mailoutbox):
+    client.post(reverse("accounts:password_reset"), {"email": user.email})
+    set_password_url = client.get(reset_link(mailoutbox[0])).url
+
+    response = client.post(set_password_url, {"new_password1": "12345", "new_password2": "12345"})
+
+    assert_field_error_shown(response, "new_password1", "password_too_short")
+    assert "new_password2" not in response.context["form"].errors
+
+
 def reset_link(message):
     """The path of the email's reset link, which starts with SITE_URL (a task sends it)."""
     match = re.search(
