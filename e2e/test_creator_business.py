@@ -227,3 +227,15 @@ def test_revenue_chart_labels_do_not_overlap(page):
         and other["top"] < one["bottom"]
     ]
     assert overlapping == []
+
+
+def test_on_a_phone_the_revenue_chart_opens_on_the_latest_days(page):
+    page.set_viewport_size(PHONE)
+    log_in(page, creator_with_sales().email)
+
+    page.goto(reverse("dashboard:index"))
+
+    frame = page.locator(".revenue-chart-frame")
+    # The frame scrolls (the chart keeps a readable width) and starts at its end.
+    assert frame.evaluate("frame => frame.scrollWidth > frame.clientWidth")
+    assert frame.evaluate("frame => frame.scrollLeft + frame.clientWidth >= frame.scrollWidth - 1")
