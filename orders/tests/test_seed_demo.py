@@ -7,15 +7,23 @@ from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
+from PIL import Image, ImageChops
 
 from accounts.models import User
 from orders.factories import OrderFactory
 from orders.management.commands.seed_demo import (
+    COVER_MARGIN,
     CUSTOMER_FIRST_NAMES,
     CUSTOMER_LAST_NAMES,
     DEMO_BUYER,
     DEMO_LOGIN,
     DEMO_PASSWORD,
+    PALETTES,
+    STORE_BIOS,
+    THINGS,
+    TITLE_TOP,
+    draw_cover,
 )
 from orders.models import DiscountCode, Order
 from orders.tasks import send_receipt, send_refund_notice, send_sale_notice
@@ -174,6 +182,131 @@ def test_seed_demo_if_empty_prints_both_logins_when_the_demo_data_exists():
     assert "already has users" in output
     assert f"Demo login: {DEMO_LOGIN} / {DEMO_PASSWORD}" in output
     assert f"Demo buyer: {DEMO_BUYER} / {DEMO_PASSWORD}" in output
+
+
+# Covers and store profiles
+
+
+def open_picture(field):
+    with field.open("rb") as file:
+        image = Image.open(file)
+        image.load()
+    return image
+
+
+def test_a_cover_shows_the_kind_above_and_the_title_below():
+    palette = PALETTES[0]
+    font_family = Image.open(io.BytesIO(draw_cover("Cozy Font Family", "Font Family", palette)))
+    beat_tape = Image.open(io.BytesIO(draw_cover("Cozy Font Family", "Beat Tape", palette)))
+    other_title = Image.open(io.BytesIO(draw_cover("Wild Font Family", "Font Family", palette)))
+    # Clear of the 16-pixel JPEG blocks the motif touches: the title's area.
+    motif_area, title_area = (0, 0, 800, TITLE_TOP - 32), (0, TITLE_TOP + 14, 800, 600)
+
+    assert (font_family.format, font_family.size) == ("JPEG", (800, 600))
+    assert font_family.crop(motif_area).tobytes() != beat_tape.crop(motif_area).tobytes()
+    assert font_family.crop(title_area).tobytes() == beat_tape.crop(title_area).tobytes()
+    assert font_family.crop(title_area).tobytes() != other_title.crop(title_area).tobytes()
+    # Large type: one line of the title ("Cozy Font Family" fits on one) is
+    # more than 50 pixels high. The accent strip on the left edge is left out.
+    text_area = (COVER_MARGIN - 8, TITLE_TOP + 14, 800, 600)
+    text = font_family.crop(text_area)
+    ink = ImageChops.difference(text, Image.new("RGB", text.size, palette[0])).convert("L")
+    left, top, right, bottom = ink.point(lambda value: 255 if value > 64 else 0).getbbox()
+    assert bottom - top > 50
+    assert right - left > 400
+
+
+def test_long_titles_wrap_within_the_cover():
+    cover = Image.open(
+        io.BytesIO(draw_cover("Midnight Photo Presets " * 3, "Icon Pack", PALETTES[1]))
+    )
+
+    # The right margin stays clear: nothing ran off the edge.
+    margin = cover.crop((780, TITLE_TOP, 800, 600)).convert("L")
+    assert margin.getextrema()[1] - margin.getextrema()[0] < 40
+
+
+def test_each_demo_name_has_its_own_cover_shared_by_its_volumes(media_root):
+    seed("--stores", "2", "--products", "60")
+
+    products = list(Product.objects.all())
+    covers = {product.picture.name for product in products}
+    assert len(covers) == 6 * 8
+    for product in products:
+        title = product.name.split(" Vol. ")[0]
+        assert product.picture.name == f"demo/cover-{slugify(title)}.jpg"
+    corners = set()
+    for name in covers:
+        assert (media_root / name).stat().st_size < 100_000
+        with Image.open(media_root / name) as image:
+            assert (image.format, image.size) == ("JPEG", (800, 600))
+            corners.add(image.getpixel((790, 10)))
+    # Varied palettes: not one colour for all.
+    assert len(corners) >= 8
+
+
+def test_seed_demo_draws_only_the_covers_its_products_need(media_root):
+    seed("--stores", "1", "--products", "3")
+
+    assert len(list((media_root / "demo").glob("cover-*"))) == 3
+
+    seed("--stores", "2", "--products", "300")
+
+    assert len(list((media_root / "demo").glob("cover-*"))) == 6 * 8
+
+
+def test_covers_differ_between_kinds():
+    seed("--stores", "1", "--products", str(len(THINGS)))
+
+    motifs = {
+        product.name: open_picture(product.picture).crop((0, 0, 800, TITLE_TOP - 32)).tobytes()
+        for product in Product.objects.all()
+    }
+    assert sorted(motifs) == sorted(f"Cozy {thing}" for thing in THINGS)
+    assert len(set(motifs.values())) == len(THINGS)
+
+
+def test_demo_stores_have_a_bio_and_a_monogram_avatar():
+    seed("--stores", "6", "--products", "0")
+
+    stores = list(Store.objects.order_by("pk"))
+    assert [store.bio for store in stores] == [*STORE_BIOS, STORE_BIOS[0]]
+    for store in stores:
+        avatar = open_picture(store.avatar)
+        assert (avatar.format, avatar.size) == ("PNG", (256, 256))
+    # The sixth store ("Pixel Kitchen 6") shares the first one's.
+    assert stores[5].avatar.name == stores[0].avatar.name
+    assert len({store.avatar.name for store in stores}) == 5
+
+
+def test_demo_stores_without_a_profile_get_one_and_keep_their_own():
+    seed("--stores", "2", "--products", "0")
+    first, second = Store.objects.order_by("pk")
+    Store.objects.filter(pk=first.pk).update(bio="", avatar="")
+    Store.objects.filter(pk=second.pk).update(bio="Our own words.")
+
+    seed("--stores", "2", "--products", "0")
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.bio == STORE_BIOS[0]
+    assert first.avatar.name == "demo/avatar-pixel-kitchen.png"
+    assert second.bio == "Our own words."
+
+
+def test_seed_demo_reset_keeps_the_shared_covers_and_avatars(
+    django_capture_on_commit_callbacks, media_root
+):
+    seed("--stores", "2", "--products", "4")
+    pictures = set(Product.objects.values_list("picture", flat=True))
+    avatars = set(Store.objects.values_list("avatar", flat=True))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        seed("--stores", "2", "--products", "4", "--reset")
+
+    assert set(Product.objects.values_list("picture", flat=True)) == pictures
+    assert set(Store.objects.values_list("avatar", flat=True)) == avatars
+    assert all((media_root / name).is_file() for name in pictures | avatars)
 
 
 # Files

@@ -7,7 +7,10 @@ from accounts.factories import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-NAVBAR_BRAND = '<a class="navbar-brand fw-bold" href="/">Yumroad</a>'
+NAVBAR_BRAND = (
+    '<a class="navbar-brand site-brand" href="/"><img class="site-brand-mark" '
+    'src="/static/img/logo.svg" alt="" width="32" height="32">Yumroad</a>'
+)
 
 
 @pytest.fixture

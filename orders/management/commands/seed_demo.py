@@ -1,4 +1,5 @@
 import io
+import math
 import random
 import zipfile
 from datetime import timedelta
@@ -24,14 +25,42 @@ DEMO_PASSWORD = "tasty-pastries-42"
 DEMO_LOGIN = f"demo1@{DEMO_DOMAIN}"
 DEMO_BUYER = f"buyer@{DEMO_DOMAIN}"
 BUYER_ORDERS = 3
-PICTURES = 12
 BATCH = 500
 
 STORE_NAMES = ["Pixel Kitchen", "Night Owl Beats", "Paper & Ink", "Trail Notes", "Studio Fern"]
+# Shown in the store header and on the creator cards; stores past the fifth
+# reuse them, as they reuse the names.
+STORE_BIOS = [
+    "Pixel-perfect icons and recipes from a tiny kitchen-table studio. "
+    "Everything is made by hand and tested on real projects.",
+    "Lo-fi beats and sample packs recorded after midnight. Pay what you want, loop them forever.",
+    "Type designs and printable guides for people who still love paper.",
+    "Field guides, maps and presets from two hikers who never stop taking photos.",
+    "A small design studio sharing the fonts, icons and presets we use every day.",
+]
 ADJECTIVES = ["Cozy", "Midnight", "Bright", "Tiny", "Wild", "Golden", "Quiet", "Bold"]
 THINGS = ["Icon Pack", "Recipe Book", "Beat Tape", "Font Family", "Photo Presets", "Field Guide"]
 PRICES_CENTS = [0, 300, 500, 900, 1200, 1900, 2900, 4900]
-COLOURS = ["#0d6efd", "#6610f2", "#d63384", "#dc3545", "#fd7e14", "#198754", "#20c997", "#0dcaf0"]
+# Demo covers: background, accent and text colours, picked per product name
+# so that neighbours in the catalog differ.
+PALETTES = [
+    ("#1d3557", "#e9c46a", "#f1faee"),
+    ("#6d2e46", "#f4a261", "#fdf0d5"),
+    ("#264653", "#2a9d8f", "#f1faee"),
+    ("#f4efe6", "#d62828", "#1b1b1b"),
+    ("#3a0ca3", "#f72585", "#ffffff"),
+    ("#fefae0", "#606c38", "#283618"),
+    ("#0b132b", "#5bc0be", "#ffffff"),
+    ("#ffd166", "#ef476f", "#1b1b1b"),
+    ("#2d6a4f", "#b7e4c7", "#ffffff"),
+    ("#e0fbfc", "#ee6c4d", "#293241"),
+]
+COVER_SIZE = (800, 600)
+COVER_MARGIN = 56
+# The title's area at the bottom of a cover; the kind and its motif are above.
+TITLE_TOP = 330
+TITLE_SIZES = [84, 72, 60]
+AVATAR_SIZE = 256
 # What each kind of demo product's zip holds besides its README: one small sample.
 SAMPLES = {
     "Icon Pack": (
@@ -163,15 +192,14 @@ class Command(BaseCommand):
             self._print_logins()
             return
 
-        # Storage is not transactional: the shared pictures and files are
-        # written first, and a rolled-back run leaves only them behind.
-        pictures = self._pictures()
+        # Storage is not transactional: a rolled-back run leaves only the
+        # shared files, covers and avatars behind, used again next time.
         files = self._files()
         with transaction.atomic():
             if reset:
                 self._reset()
             demo_stores = [self._store(number) for number in range(1, stores + 1)]
-            added = self._products(demo_stores, products, pictures, files)
+            added = self._products(demo_stores, products, files)
             ordered = self._buyer_orders(demo_stores)
             sales = self._sales(demo_stores)
             # bulk_create sends no post_save: tell cached pages ourselves.
@@ -210,16 +238,28 @@ class Command(BaseCommand):
 
     def _store(self, number):
         owner = self._user(f"demo{number}@{DEMO_DOMAIN}")
-        name = STORE_NAMES[(number - 1) % len(STORE_NAMES)]
-        if number > len(STORE_NAMES):
-            name = f"{name} {number}"
-        store, _ = Store.objects.get_or_create(owner=owner, defaults={"name": name})
+        base_name = STORE_NAMES[(number - 1) % len(STORE_NAMES)]
+        name = base_name if number <= len(STORE_NAMES) else f"{base_name} {number}"
+        profile = {
+            "bio": STORE_BIOS[(number - 1) % len(STORE_BIOS)],
+            "avatar": self._avatar(base_name, (number - 1) % len(STORE_NAMES)),
+        }
+        store, created = Store.objects.get_or_create(
+            owner=owner, defaults={"name": name, **profile}
+        )
+        # Demo stores made before stores had a profile get one now.
+        missing = [field for field in profile if not getattr(store, field)]
+        if not created and missing:
+            for field in missing:
+                setattr(store, field, profile[field])
+            store.save(update_fields=missing)
         return store
 
-    def _products(self, stores, total, pictures, files):
+    def _products(self, stores, total, files):
         """Top each store up to its share of `total`; return how many were added."""
         names = [f"{adjective} {thing}" for adjective, thing in combinations(ADJECTIVES, THINGS)]
         missing = []
+        covers = {}
         for index, store in enumerate(stores):
             share = total // len(stores) + (index < total % len(stores))
             for number in range(store.products.count(), share):
@@ -229,6 +269,9 @@ class Command(BaseCommand):
                     name = f"{name} Vol. {serial // len(names) + 1}"
                 # names cycle through THINGS in order: this is the product's kind.
                 kind = serial % len(THINGS)
+                # One cover per name, whatever the volume: at most len(names).
+                if serial % len(names) not in covers:
+                    covers[serial % len(names)] = self._cover(serial % len(names))
                 missing.append(
                     Product(
                         store=store,
@@ -236,7 +279,7 @@ class Command(BaseCommand):
                         description=f"{name} from {store.name}.\nInstant download, yours to keep.",
                         price_cents=PRICES_CENTS[serial % len(PRICES_CENTS)],
                         pay_what_you_want=THINGS[kind] == PAY_WHAT_YOU_WANT_KIND,
-                        picture=pictures[serial % len(pictures)],
+                        picture=covers[serial % len(names)],
                         file=files[kind],
                         file_name=self._download_name(name),
                     )
@@ -435,25 +478,222 @@ class Command(BaseCommand):
                 archive.writestr(entry, text, compress_type=zipfile.ZIP_DEFLATED)
         return buffer.getvalue()
 
-    def _pictures(self):
-        """Names of the generated pictures, drawn once and shared by products."""
-        storage = Product.picture.field.storage
-        return [
-            self._save_once(storage, f"demo/picture-{number}.png", partial(self._draw, number))
-            for number in range(PICTURES)
-        ]
-
-    def _draw(self, number):
-        image = Image.new("RGB", (400, 300), COLOURS[number % len(COLOURS)])
-        draw = ImageDraw.Draw(image)
-        for ring in range(1, 5):
-            radius = 30 * ring + 10 * (number % 3)
-            draw.ellipse(
-                [280 - radius, 60 - radius, 280 + radius, 60 + radius], outline="white", width=3
-            )
-        draw.text(
-            (30, 220), f"Yumroad #{number + 1}", fill="white", font=ImageFont.load_default(32)
+    def _cover(self, name_index):
+        """The shared cover of the demo products named `names[name_index]`
+        (whatever their volume), drawn the first time a product needs it."""
+        adjective, kind = divmod(name_index, len(THINGS))
+        title = f"{ADJECTIVES[adjective]} {THINGS[kind]}"
+        # Steps prime to the number of palettes: the kinds of one adjective,
+        # which follow each other in the catalog, and the adjectives of one
+        # kind all get different colours.
+        palette = PALETTES[(3 * adjective + 7 * kind) % len(PALETTES)]
+        return self._save_once(
+            Product.picture.field.storage,
+            f"demo/cover-{slugify(title)}.jpg",
+            partial(draw_cover, title, THINGS[kind], palette),
         )
-        buffer = io.BytesIO()
-        image.save(buffer, format="PNG")
-        return buffer.getvalue()
+
+    def _avatar(self, name, number):
+        palette = PALETTES[(4 * number + 1) % len(PALETTES)]
+        return self._save_once(
+            Store.avatar.field.storage,
+            f"demo/avatar-{slugify(name)}.png",
+            partial(draw_monogram, name, palette),
+        )
+
+
+def draw_cover(title, kind, palette):
+    """A demo product's cover, as JPEG bytes: its kind and a motif for it at
+    the top, its title in large type at the bottom."""
+    background, accent, ink = palette
+    width, height = COVER_SIZE
+    image = Image.new("RGB", COVER_SIZE, background)
+    draw = ImageDraw.Draw(image)
+    # A strip of the accent colour down the left edge, like a book's spine.
+    draw.rectangle([0, 0, 15, height], fill=accent)
+    draw.text(
+        (COVER_MARGIN, COVER_MARGIN - 16),
+        kind.upper(),
+        fill=accent,
+        font=ImageFont.load_default(28),
+    )
+    # Seeded by the title: the same cover every time, and two covers of one
+    # kind still differ in their details.
+    rng = random.Random(title)
+    box = (COVER_MARGIN, 100, width - COVER_MARGIN, TITLE_TOP - 30)
+    MOTIFS[kind](draw, box, accent, ink, rng)
+    font, lines = fit_title(title, width - 2 * COVER_MARGIN, height - COVER_MARGIN - TITLE_TOP)
+    line_height = round(font.size * 1.1)
+    top = height - COVER_MARGIN - line_height * len(lines)
+    for number, line in enumerate(lines):
+        # The default font has no bold: a stroke of the same colour thickens it.
+        draw.text(
+            (COVER_MARGIN, top + number * line_height),
+            line,
+            fill=ink,
+            font=font,
+            stroke_width=1,
+            stroke_fill=ink,
+        )
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=85, optimize=True)
+    return buffer.getvalue()
+
+
+def fit_title(title, width, height):
+    """The largest of TITLE_SIZES whose lines, wrapped to `width`, fit in
+    `height` (three lines at most), and those lines."""
+    for size in TITLE_SIZES:
+        font = ImageFont.load_default(size)
+        lines = wrap(title, font, width)
+        if len(lines) <= 3 and len(lines) * round(size * 1.1) <= height:
+            break
+    return font, lines
+
+
+def wrap(text, font, width):
+    lines = []
+    for word in text.split():
+        if lines and font.getlength(f"{lines[-1]} {word}") <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines
+
+
+def draw_glyphs(draw, box, accent, ink, rng):
+    left, top, right, bottom = box
+    draw.text(
+        (right, bottom + 20), "Aa", fill=accent, font=ImageFont.load_default(230), anchor="rs"
+    )
+    specimen = ImageFont.load_default(30)
+    for number, line in enumerate(["ABCDEFGHIJ", "abcdefghij", "0123456789"]):
+        draw.text((left, top + 20 + 48 * number), line, fill=ink, font=specimen)
+
+
+def draw_waveform(draw, box, accent, ink, rng):
+    left, top, right, bottom = box
+    middle = (top + bottom) / 2
+    phase = rng.uniform(0, math.tau)
+    bars = (right - left) // 16
+    for number in range(bars):
+        swing = abs(math.sin(number * 0.35 + phase) * math.cos(number * 0.11 + phase))
+        half = 6 + swing * (bottom - top) / 2 * rng.uniform(0.6, 1)
+        x = left + number * 16
+        # The part already "played" is in the text colour.
+        colour = ink if number < bars * 0.4 else accent
+        draw.rounded_rectangle([x, middle - half, x + 9, middle + half], radius=4, fill=colour)
+
+
+def draw_spines(draw, box, accent, ink, rng):
+    left, top, right, bottom = box
+    x = right
+    for number in range(9):
+        spine = rng.randint(30, 56)
+        book_top = bottom - rng.randint(120, bottom - top)
+        colour = accent if number % 2 else ink
+        draw.rectangle([x - spine, book_top, x, bottom], fill=colour)
+        for band in (book_top + 18, bottom - 24):
+            draw.line(
+                [x - spine + 6, band, x - 6, band], fill=accent if colour == ink else ink, width=3
+            )
+        x -= spine + 6
+    draw.line([x, bottom + 4, right, bottom + 4], fill=ink, width=5)
+
+
+def draw_mountains(draw, box, accent, ink, rng):
+    left, top, right, bottom = box
+    sun = rng.randint(left + 60, right - 60)
+    draw.ellipse([sun - 36, top, sun + 36, top + 72], outline=ink, width=5)
+    x = left
+    while x < right - 80:
+        # Overlapping peaks, the last one ending at the margin.
+        base = min(rng.randint(160, 260), right - x)
+        peak = rng.randint(top + 40, bottom - 60)
+        draw.polygon([(x, bottom), (x + base / 2, peak), (x + base, bottom)], fill=accent)
+        x += base * 0.6
+    # A dashed trail across the foot of the range.
+    for dash in range(left, right - 18, 36):
+        draw.line([dash, bottom + 12, dash + 18, bottom + 12], fill=ink, width=5)
+
+
+def draw_sliders(draw, box, accent, ink, rng):
+    left, top, right, bottom = box
+    start = (left + right) // 2
+    # An aperture on the left: a ring and its six blades.
+    centre_x, centre_y, radius = left + 100, (top + bottom) // 2, 90
+    draw.ellipse(
+        [centre_x - radius, centre_y - radius, centre_x + radius, centre_y + radius],
+        outline=accent,
+        width=8,
+    )
+    for blade in range(6):
+        angle = blade * math.tau / 6
+        inner = (centre_x + 34 * math.cos(angle), centre_y + 34 * math.sin(angle))
+        outer = (
+            centre_x + radius * math.cos(angle + 1.2),
+            centre_y + radius * math.sin(angle + 1.2),
+        )
+        draw.line([inner, outer], fill=ink, width=4)
+    for number in range(4):
+        y = top + 20 + number * (bottom - top - 40) / 3
+        knob = start + rng.uniform(0.15, 0.9) * (right - start)
+        draw.line([start, y, right, y], fill=ink, width=4)
+        draw.line([start, y, knob, y], fill=accent, width=8)
+        draw.ellipse([knob - 14, y - 14, knob + 14, y + 14], fill=ink, outline=accent, width=4)
+
+
+def draw_icons(draw, box, accent, ink, rng):
+    left, top, right, bottom = box
+    cell = 62
+    columns = 6
+    start = right - columns * cell
+    for row in range((bottom - top) // cell):
+        for column in range(columns):
+            x, y = start + column * cell + 8, top + row * cell + 8
+            size = cell - 16
+            colour = accent if (row + column) % 2 else ink
+            shape = rng.randrange(4)
+            if shape == 0:
+                draw.ellipse([x, y, x + size, y + size], fill=colour)
+            elif shape == 1:
+                draw.rounded_rectangle([x, y, x + size, y + size], radius=10, fill=colour)
+            elif shape == 2:
+                draw.polygon([(x, y + size), (x + size / 2, y), (x + size, y + size)], fill=colour)
+            else:
+                draw.regular_polygon((x + size / 2, y + size / 2, size / 2), 5, fill=colour)
+
+
+# Each kind of demo product's motif, drawn in a box above the title.
+MOTIFS = {
+    "Icon Pack": draw_icons,
+    "Recipe Book": draw_spines,
+    "Beat Tape": draw_waveform,
+    "Font Family": draw_glyphs,
+    "Photo Presets": draw_sliders,
+    "Field Guide": draw_mountains,
+}
+
+
+def draw_monogram(name, palette):
+    """A demo store's avatar, as PNG bytes: the initials of its name's first
+    and last words on a square of colour."""
+    background, accent, ink = palette
+    words = [word for word in name.split() if word[0].isalnum()]
+    initials = (words[0][0] + words[-1][0] if len(words) > 1 else name[:2]).upper()
+    image = Image.new("RGB", (AVATAR_SIZE, AVATAR_SIZE), background)
+    draw = ImageDraw.Draw(image)
+    middle = AVATAR_SIZE / 2
+    draw.ellipse([24, 24, AVATAR_SIZE - 24, AVATAR_SIZE - 24], outline=accent, width=8)
+    draw.text(
+        (middle, middle),
+        initials,
+        fill=ink,
+        font=ImageFont.load_default(96),
+        anchor="mm",
+        stroke_width=2,
+        stroke_fill=ink,
+    )
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG", optimize=True)
+    return buffer.getvalue()
