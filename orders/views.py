@@ -160,6 +160,19 @@ def download(request, public_id):
     product = order.product
     if not product.file:
         raise Http404("This product has no file.")
+    if settings.PRIVATE_STORAGE_PRESIGNED:
+        # Object storage sends the bytes, through a link this server signs
+        # that expires within minutes; the link also sets the file's name.
+        return redirect(
+            product.file.storage.url(
+                product.file.name,
+                parameters={
+                    "ResponseContentDisposition": content_disposition_header(
+                        True, product.download_name
+                    )
+                },
+            )
+        )
     if settings.PRIVATE_X_ACCEL_PREFIX:
         # nginx sends the bytes from its `internal` location; the header is
         # a URI, so a name that is not ASCII is percent-encoded.

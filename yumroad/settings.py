@@ -38,6 +38,8 @@ HTTPS = env.bool("DJANGO_HTTPS", default=not DEBUG)
 if env.bool("DJANGO_SECURE_PROXY_SSL_HEADER", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = HTTPS
+# The load balancer asks each server directly, over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/$"]
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365 if HTTPS else 0
@@ -227,12 +229,68 @@ PRIVATE_ROOT = env.path("DJANGO_PRIVATE_ROOT", default=BASE_DIR / "private")
 # X-Accel-Redirect to this internal location instead of sending the bytes.
 PRIVATE_X_ACCEL_PREFIX = env.str("DJANGO_PRIVATE_X_ACCEL_PREFIX", default="")
 
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "private": {
+# Several app servers share their files on S3-compatible object storage
+# (django-storages; boto3 finds the keys in AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY or the machine's role). Pictures, and anything else
+# in the default storage, live under public/ and are served by the bucket (or
+# AWS_S3_CUSTOM_DOMAIN, a CDN) with a year's caching: every upload gets a new
+# generated name. Product files live under private/, in their own bucket if
+# AWS_PRIVATE_STORAGE_BUCKET_NAME is set, and leave only through links that
+# the download view signs and that expire within minutes.
+AWS_STORAGE_BUCKET_NAME = env.str("AWS_STORAGE_BUCKET_NAME", default="")
+PRIVATE_STORAGE_PRESIGNED = bool(AWS_STORAGE_BUCKET_NAME)
+PRIVATE_DOWNLOAD_EXPIRY = timedelta(minutes=5)
+if AWS_STORAGE_BUCKET_NAME:
+    s3_options = {
+        "endpoint_url": env.str("AWS_S3_ENDPOINT_URL", default=None),
+        "region_name": env.str("AWS_S3_REGION_NAME", default=None),
+        # Signed links that every region and S3-compatible service accepts.
+        "signature_version": "s3v4",
+        # The bucket's own settings (Object Ownership) decide who reads what.
+        "default_acl": None,
+    }
+    public_media_domain = env.str("AWS_S3_CUSTOM_DOMAIN", default=None)
+    media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **s3_options,
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "location": "public",
+            "custom_domain": public_media_domain,
+            "querystring_auth": False,
+            "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+        },
+    }
+    private_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **s3_options,
+            "bucket_name": env.str(
+                "AWS_PRIVATE_STORAGE_BUCKET_NAME", default=AWS_STORAGE_BUCKET_NAME
+            ),
+            "location": "private",
+            "querystring_auth": True,
+            "querystring_expire": int(PRIVATE_DOWNLOAD_EXPIRY.total_seconds()),
+        },
+    }
+    # Where pages load pictures from, for the Content-Security-Policy below.
+    if public_media_domain:
+        MEDIA_ORIGIN = f"https://{public_media_domain}"
+    elif s3_options["endpoint_url"]:
+        MEDIA_ORIGIN = s3_options["endpoint_url"].rstrip("/")
+    else:
+        MEDIA_ORIGIN = "https://*.amazonaws.com"
+else:
+    media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    private_storage = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": PRIVATE_ROOT},
-    },
+    }
+    MEDIA_ORIGIN = None
+
+STORAGES = {
+    "default": media_storage,
+    "private": private_storage,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -267,6 +325,7 @@ STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default=_stripe_key_def
 # everything else come from this site only, so no inline script or style=
 # attribute runs (they live in static/). data: images are Bootstrap's: its
 # CSS draws the select arrow, checkboxes and navbar toggler as data: SVGs.
+# Pictures on object storage come from its origin (MEDIA_ORIGIN).
 # Browsers apply form-action to the redirect after a form post too, so the
 # checkout's redirect to Stripe's page needs its origin.
 STRIPE_CHECKOUT_ORIGIN = "https://checkout.stripe.com"
@@ -275,7 +334,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *([MEDIA_ORIGIN] if MEDIA_ORIGIN else [])],
         "object-src": [NONE],
         "base-uri": [SELF],
         "frame-ancestors": [NONE],
@@ -315,10 +374,14 @@ PERMISSIONS_POLICY = {
 }
 
 # Background work (emails): at once in the same process while developing;
-# queued in the database for `manage.py db_worker` in production.
+# queued in the database for `manage.py db_worker` in production (any number
+# of them, on any machine: each takes a task with SELECT ... FOR UPDATE SKIP
+# LOCKED on PostgreSQL); or queued in Redis for RQ's workers (`manage.py
+# rqworker --job-class django_tasks_rq.Job`). The task code is the same.
 TASK_BACKENDS = {
     "immediate": "django_tasks.backends.immediate.ImmediateBackend",
     "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
 }
 TASKS_BACKEND = env.str("TASKS_BACKEND", default="immediate" if DEBUG else "database")
 if TASKS_BACKEND not in TASK_BACKENDS:
@@ -326,6 +389,9 @@ if TASKS_BACKEND not in TASK_BACKENDS:
         f"TASKS_BACKEND must be one of {', '.join(TASK_BACKENDS)}, not {TASKS_BACKEND!r}."
     )
 TASKS = {"default": {"BACKEND": TASK_BACKENDS[TASKS_BACKEND]}}
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS += ["django_rq", "django_tasks_rq"]
+    RQ_QUEUES = {"default": {"URL": env.str("TASKS_REDIS_URL")}}
 
 # Logs go to stderr, where gunicorn, systemd or the container keeps them: a
 # server error's traceback (django.request), security warnings such as a

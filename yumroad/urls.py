@@ -17,6 +17,7 @@ admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz/", views.healthz, name="healthz"),
     path("accounts/", include("accounts.urls")),
     path(settings.ADMIN_URL, admin.site.urls),
     path("", include("products.urls")),

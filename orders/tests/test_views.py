@@ -1,7 +1,7 @@
 import re
 import uuid
 from datetime import timedelta
-from urllib.parse import unquote
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 import factory
 import pytest
@@ -10,6 +10,7 @@ from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.timezone import localtime
+from storages.backends.s3 import S3Storage
 
 from orders.factories import OrderFactory
 from orders.models import Order
@@ -462,6 +463,58 @@ def test_behind_nginx_the_download_is_an_x_accel_redirect(settings, buyer_client
     assert response["Content-Disposition"] == 'attachment; filename="guide.txt"'
     assert response.content == b""
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+@pytest.fixture
+def presigned_storage(settings, monkeypatch):
+    """Product files on S3-compatible storage, as settings.py configures it
+    from AWS_STORAGE_BUCKET_NAME; signing a link is local, so no request
+    leaves the test."""
+    settings.PRIVATE_STORAGE_PRESIGNED = True
+    storage = S3Storage(
+        bucket_name="yumroad-private",
+        endpoint_url="https://s3.test",
+        region_name="us-east-1",
+        access_key="test-key",
+        secret_key="test-secret",
+        location="private",
+        querystring_expire=300,
+        signature_version="s3v4",
+    )
+    monkeypatch.setattr(Product._meta.get_field("file"), "storage", storage)
+    return storage
+
+
+def test_on_object_storage_the_download_redirects_to_a_link_that_expires_in_minutes(
+    presigned_storage, buyer_client, buyer
+):
+    product = ProductFactory(file="products/ab/abcdef.txt", file_name="Рецепты и заметки.txt")
+    order = OrderFactory(buyer=buyer, product=product, paid=True)
+
+    response = buyer_client.get(download_url(order))
+
+    assert response.status_code == 302
+    link = urlsplit(response["Location"])
+    assert f"{link.scheme}://{link.netloc}{link.path}" == (
+        "https://s3.test/yumroad-private/private/products/ab/abcdef.txt"
+    )
+    query = parse_qs(link.query)
+    assert query["X-Amz-Expires"] == ["300"]
+    # The name travels RFC 5987-encoded, so any name signs and comes back intact.
+    assert query["response-content-disposition"] == [
+        f"attachment; filename*=utf-8''{quote('Рецепты и заметки.txt')}"
+    ]
+    assert "no-store" in response["Cache-Control"]
+
+
+def test_on_object_storage_someone_elses_order_still_has_no_download(
+    presigned_storage, client, other_user, buyer
+):
+    product = ProductFactory(file="products/ab/abcdef.txt")
+    order = OrderFactory(buyer=buyer, product=product, paid=True)
+    client.force_login(other_user)
+
+    assert client.get(download_url(order)).status_code == 404
 
 
 def test_x_accel_redirect_escapes_a_file_name_that_is_not_ascii(settings, buyer_client, buyer):

@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from django.conf import settings
@@ -48,9 +49,16 @@ def start_django(*args, **env):
     clean = {
         name: value
         for name, value in os.environ.items()
-        if not name.startswith(("DJANGO_", "STRIPE_", "SENTRY_"))
+        if not name.startswith(("DJANGO_", "STRIPE_", "SENTRY_", "AWS_"))
         and name
-        not in {"DATABASE_URL", "EMAIL_URL", "CACHE_URL", "PAYMENT_PROVIDER", "TASKS_BACKEND"}
+        not in {
+            "DATABASE_URL",
+            "EMAIL_URL",
+            "CACHE_URL",
+            "PAYMENT_PROVIDER",
+            "TASKS_BACKEND",
+            "TASKS_REDIS_URL",
+        }
     }
     return subprocess.run(
         [sys.executable, *(args or ["-c", PRINT_SETTINGS])],
@@ -213,3 +221,60 @@ def test_tests_never_start_sentry():
     )
 
     assert values["sentry_active"] is False
+
+
+PRINT_STORAGES = """
+import json, django
+django.setup()
+from django.conf import settings
+from django.core.files.storage import storages
+print(json.dumps({
+    "picture_url": storages["default"].url("products/2026/11/a.png"),
+    "picture_headers": storages["default"].object_parameters,
+    "file_url": storages["private"].url("products/ab/a.pdf"),
+    "presigned_downloads": settings.PRIVATE_STORAGE_PRESIGNED,
+    "img_src": settings.CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"],
+}))
+"""
+
+
+def test_a_bucket_name_moves_files_to_object_storage():
+    result = start_django(
+        "-c",
+        PRINT_STORAGES,
+        AWS_STORAGE_BUCKET_NAME="yumroad-media",
+        AWS_PRIVATE_STORAGE_BUCKET_NAME="yumroad-files",
+        AWS_S3_ENDPOINT_URL="https://s3.test",
+        AWS_S3_REGION_NAME="eu-west-1",
+        AWS_ACCESS_KEY_ID="test-key",
+        AWS_SECRET_ACCESS_KEY="test-secret",
+    )
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout)
+
+    # Pictures: public, unsigned, cached for a year (every upload has a new name).
+    assert values["picture_url"] == "https://s3.test/yumroad-media/public/products/2026/11/a.png"
+    assert values["picture_headers"] == {"CacheControl": "public, max-age=31536000, immutable"}
+    assert "https://s3.test" in values["img_src"]
+    # Product files: private, reached only by a link that expires in minutes.
+    file_url = urlsplit(values["file_url"])
+    assert file_url.path == "/yumroad-files/private/products/ab/a.pdf"
+    assert parse_qs(file_url.query)["X-Amz-Expires"] == ["300"]
+    assert values["presigned_downloads"] is True
+
+
+def test_the_rq_task_backend_needs_a_redis_url():
+    result = start_django(TASKS_BACKEND="rq")
+
+    assert result.returncode != 0
+    assert "Set the TASKS_REDIS_URL environment variable" in result.stderr
+
+
+def test_the_rq_task_backend_passes_its_checks():
+    # django-tasks-rq checks that django-rq is installed and has the queue;
+    # neither connects to Redis.
+    result = start_django(
+        "manage.py", "check", TASKS_BACKEND="rq", TASKS_REDIS_URL="redis://127.0.0.1:6379/0"
+    )
+
+    assert result.returncode == 0, result.stderr
