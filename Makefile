@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench bench-scale clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ test: lint
 # BENCH_DURATION (seconds per page), BENCH_PRODUCTS, BENCH_STORES; see bench/run.py.
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# Render time and SQL queries of the catalog pages at 10,000 and 100,000
+# products, logged in (test client, median of 20); see bench/scale.py.
+bench-scale: $(STAMP)
+	$(BIN)/python bench/scale.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

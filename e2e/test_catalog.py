@@ -112,6 +112,8 @@ def test_the_catalog_fills_its_rows_and_pages_on(page, db, viewport, columns):
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375", "1280"])
 def test_a_long_pager_keeps_to_one_line(page, db, monkeypatch, viewport):
     monkeypatch.setattr("products.views.PRODUCTS_PER_PAGE", 1)
+    # All 120 pages, past the catalog's cap: the widest pager it could show.
+    monkeypatch.setattr("products.views.CATALOG_MAX_PAGES", 120)
     for number in range(120):
         ProductFactory(name=f"Preset pack {number + 1}")
     page.set_viewport_size(viewport)

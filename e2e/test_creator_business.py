@@ -202,6 +202,26 @@ def test_creator_pages_fit_a_phone(page, url):
     expect_fits_width(page)
 
 
+def test_on_a_phone_the_recent_sales_fit_with_their_refund_buttons(page):
+    log_in(page, creator_with_sales().email)
+    page.set_viewport_size(PHONE)
+
+    page.goto(reverse("dashboard:index"))
+
+    sales = page.get_by_role("region", name="Recent sales")
+    widths = sales.get_by_role("table").evaluate(
+        "(table) => ({table: table.scrollWidth, frame: table.parentElement.clientWidth})"
+    )
+    assert widths["table"] <= widths["frame"], f"the recent sales scroll sideways: {widths}"
+    refunds = sales.get_by_role("button", name="Refund")
+    expect(refunds).to_have_count(5)
+    for refund in refunds.all():
+        # Within the screen's width (the page scrolls down to it).
+        box = refund.bounding_box()
+        assert box["x"] + box["width"] <= PHONE["width"], box
+    expect(sale_row(page, "a-rather-long-buyer-address-9@example.com")).to_be_visible()
+
+
 def test_revenue_chart_labels_do_not_overlap(page):
     log_in(page, creator_with_sales().email)
 

@@ -32,9 +32,10 @@ pytestmark = pytest.mark.e2e
 
 
 def expect_picture_shown(img):
-    """The picture is an upload (not the placeholder) and the browser decoded it."""
+    """The picture is a generated size of an upload (not the placeholder) and
+    the browser decoded it."""
     img.scroll_into_view_if_needed()  # cards load their pictures lazily
-    expect(img).to_have_attribute("src", re.compile(r"/media/products/.+\.png$"))
+    expect(img).to_have_attribute("src", re.compile(r"/media/products/.+\.320w\.webp$"))
     expect(img).to_have_js_property("complete", True)
     expect(img).not_to_have_js_property("naturalWidth", 0)
 

@@ -8,6 +8,7 @@ from yumroad.request_limits import max_body_size
 
 from .forms import MAX_PRODUCT_FORM_BYTES, MoneyField, PictureField
 from .models import Product, Store
+from .pictures import smallest_size_url
 
 # Pictures uploaded in the admin are checked and re-encoded as in the
 # product form: no metadata, no oversized pixels, a generated name.
@@ -141,4 +142,6 @@ class ProductAdmin(SafeDatesMixin, ProductUploadsMixin, admin.ModelAdmin):
     def picture_preview(self, product):
         if not product.picture:
             return "No picture"
-        return format_html('<img src="{}" alt="" class="picture-preview">', product.picture.url)
+        return format_html(
+            '<img src="{}" alt="" class="picture-preview">', smallest_size_url(product.picture)
+        )

@@ -16,6 +16,7 @@ from .models import (
     format_cents,
     generated_name,
 )
+from .pictures import smallest_size_url
 
 MAX_PICTURE_BYTES = 5 * 1024 * 1024
 MAX_FILE_BYTES = 100 * 1024 * 1024
@@ -206,7 +207,7 @@ class PictureInput(forms.ClearableFileInput):
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
         if context["widget"]["is_initial"]:
-            context["widget"]["thumbnail_url"] = value.url
+            context["widget"]["thumbnail_url"] = smallest_size_url(value)
         return context
 
 

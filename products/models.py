@@ -7,13 +7,16 @@ from pathlib import PurePath
 from django.conf import settings
 from django.core.files.storage import storages
 from django.core.validators import FileExtensionValidator, MinLengthValidator
-from django.db import IntegrityError, models, transaction
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q
-from django.db.models.signals import post_delete, post_save
+from django.db import IntegrityError, connection, models, transaction
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
+
+from .pictures import PRODUCT_PICTURE_SIZES, STORE_AVATAR_SIZES, delete_sizes, make_sizes
 
 NAME_MIN_LENGTH = 4
 NAME_MAX_LENGTH = 60
@@ -44,14 +47,22 @@ class StoreQuerySet(models.QuerySet):
         return self.filter(Exists(Product.objects.listed().filter(store=OuterRef("pk"))))
 
     def featured(self):
-        """The stores with the most products, for the landing page.
-
-        No select_related("owner"): the cards never show it, and joining it
-        would group the count by every user column too.
-        """
+        """The stores with the most products, for the landing page, by their
+        kept count (`listed_product_count`): counting every product here
+        made the page slower as the catalog grew. As `product_count`, as
+        with_product_count() names it for the cards."""
         return (
-            self.with_product_count().filter(product_count__gt=0).order_by("-product_count", "name")
+            self.filter(listed_product_count__gt=0)
+            .order_by("-listed_product_count", "name")
+            .annotate(product_count=F("listed_product_count"))
         )
+
+    def recount_listed_products(self):
+        """Set these stores' `listed_product_count` from their products, for
+        writes that send no signal (bulk_create, as seed_demo's)."""
+        listed = Product.objects.listed().filter(store=OuterRef("pk")).order_by()
+        count = listed.values("store").annotate(count=Count("pk")).values("count")
+        return self.update(listed_product_count=Coalesce(Subquery(count), 0))
 
     def with_newest_products(self, count=3):
         """Each store's `count` newest products as `newest_products`, in one query."""
@@ -102,13 +113,21 @@ class Store(StoredFilesMixin, models.Model):
         validators=[FileExtensionValidator(PICTURE_EXTENSIONS)],
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Its products on sale, kept as they are added, archived or deleted
+    # (count_new_product), for the featured stores.
+    listed_product_count = models.PositiveIntegerField(default=0, editable=False)
 
     objects = StoreQuerySet.as_manager()
     # Files that leave storage with the store, or when replaced.
     file_fields = ["avatar"]
+    # The sizes pages show pictures in (products.pictures).
+    picture_sizes = {"avatar": STORE_AVATAR_SIZES}
 
     class Meta:
         ordering = ["name", "pk"]
+        indexes = [
+            models.Index(fields=["-listed_product_count", "name"], name="store_featured_idx"),
+        ]
 
     def __str__(self):
         return self.name
@@ -257,6 +276,7 @@ class Product(StoredFilesMixin, models.Model):
     objects = ProductQuerySet.as_manager()
     # Files that leave storage with the product, or when replaced.
     file_fields = ["file", "picture"]
+    picture_sizes = {"picture": PRODUCT_PICTURE_SIZES}
 
     class Meta:
         ordering = ["-created_at", "-pk"]
@@ -313,8 +333,12 @@ class Product(StoredFilesMixin, models.Model):
                 archived_at=timezone.now()
             )
             if changed:
-                # QuerySet.update sends no post_save: tell cached pages ourselves.
+                # QuerySet.update sends no post_save: tell cached pages and
+                # the store's count ourselves.
                 CatalogVersion.bump()
+                Store.objects.filter(pk=self.store_id).update(
+                    listed_product_count=F("listed_product_count") - 1
+                )
         return bool(changed)
 
     def delete_or_archive(self):
@@ -384,10 +408,29 @@ def catalog_changed(sender, **kwargs):
     CatalogVersion.bump()
 
 
+# A store's `listed_product_count`, kept by relative updates, so that saves
+# at once in other processes all count; archive() counts its own.
+@receiver(post_save, sender=Product)
+def count_new_product(sender, instance, created, raw, **kwargs):
+    if created and not raw and instance.archived_at is None:
+        Store.objects.filter(pk=instance.store_id).update(
+            listed_product_count=F("listed_product_count") + 1
+        )
+
+
+@receiver(pre_delete, sender=Product)
+def uncount_deleted_product(sender, instance, **kwargs):
+    # Before the delete, in its transaction: whether it is listed is the
+    # row's to say, not the instance's, which may predate an archive().
+    Store.objects.filter(
+        pk=instance.store_id, products__pk=instance.pk, products__archived_at__isnull=True
+    ).update(listed_product_count=F("listed_product_count") - 1)
+
+
 def delete_unused_file(model, field_name, name):
-    """Delete a stored file (a product's file or picture, a store's avatar)
-    once the change commits, unless another row still uses it (seed_demo's
-    products share them)."""
+    """Delete a stored file (a product's file or picture, a store's avatar),
+    with a picture's sizes, once the change commits, unless another row
+    still uses it (seed_demo's products share them)."""
     if not name:
         return
     storage = model._meta.get_field(field_name).storage
@@ -395,8 +438,25 @@ def delete_unused_file(model, field_name, name):
     def delete():
         if not model.objects.filter(**{field_name: name}).exists():
             storage.delete(name)
+            if field_name in model.picture_sizes:
+                delete_sizes(model._meta.get_field(field_name), name)
 
     transaction.on_commit(delete)
+
+
+@receiver(post_save, sender=Store)
+@receiver(post_save, sender=Product)
+def make_new_picture_sizes(sender, instance, update_fields, raw, **kwargs):
+    """A new picture or avatar gets its sizes as it is saved, whatever saved
+    it; bulk_create's rows skip this (seed_demo makes theirs itself)."""
+    # Connected before delete_replaced_files, which then records the new names.
+    stored = getattr(instance, "_stored_files", {})
+    for field_name in sender.picture_sizes:
+        if raw or (update_fields is not None and field_name not in update_fields):
+            continue
+        name = getattr(instance, field_name).name
+        if name and stored.get(field_name) != name:
+            make_sizes(sender._meta.get_field(field_name), name)
 
 
 @receiver(post_save, sender=Store)

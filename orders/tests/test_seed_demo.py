@@ -13,6 +13,7 @@ from PIL import Image, ImageChops
 from accounts.models import User
 from orders.factories import OrderFactory
 from orders.management.commands.seed_demo import (
+    BUYER_ORDERS,
     COVER_MARGIN,
     CUSTOMER_FIRST_NAMES,
     CUSTOMER_LAST_NAMES,
@@ -25,10 +26,11 @@ from orders.management.commands.seed_demo import (
     TITLE_TOP,
     draw_cover,
 )
-from orders.models import DiscountCode, Order
+from orders.models import DiscountCode, Order, SalesVersion
 from orders.tasks import send_receipt, send_refund_notice, send_sale_notice
 from products.factories import ProductFactory
 from products.models import CatalogVersion, Product, Store
+from products.pictures import sizes_of
 
 pytestmark = pytest.mark.django_db
 
@@ -248,11 +250,23 @@ def test_each_demo_name_has_its_own_cover_shared_by_its_volumes(media_root):
 def test_seed_demo_draws_only_the_covers_its_products_need(media_root):
     seed("--stores", "1", "--products", "3")
 
-    assert len(list((media_root / "demo").glob("cover-*"))) == 3
+    assert len(list((media_root / "demo").glob("cover-*.jpg"))) == 3
 
     seed("--stores", "2", "--products", "300")
 
-    assert len(list((media_root / "demo").glob("cover-*"))) == 6 * 8
+    assert len(list((media_root / "demo").glob("cover-*.jpg"))) == 6 * 8
+
+
+def test_demo_covers_and_avatars_have_their_sizes(media_root):
+    # Products are bulk-created: no save makes the sizes for them.
+    seed("--stores", "2", "--products", "3")
+
+    pictures = [product.picture for product in Product.objects.all()]
+    pictures += [store.avatar for store in Store.objects.all()]
+    for picture in pictures:
+        for width, height in picture.field.model.picture_sizes[picture.field.name]:
+            with Image.open(media_root / sizes_of(picture.field, picture.name)[width]) as size:
+                assert (size.format, size.size) == ("WEBP", (width, height))
 
 
 def test_covers_differ_between_kinds():
@@ -307,6 +321,13 @@ def test_seed_demo_reset_keeps_the_shared_covers_and_avatars(
     assert set(Product.objects.values_list("picture", flat=True)) == pictures
     assert set(Store.objects.values_list("avatar", flat=True)) == avatars
     assert all((media_root / name).is_file() for name in pictures | avatars)
+    sizes = [
+        name
+        for field, names in [(Product.picture.field, pictures), (Store.avatar.field, avatars)]
+        for picture in names
+        for name in sizes_of(field, picture).values()
+    ]
+    assert all((media_root / name).is_file() for name in sizes)
 
 
 # Files
@@ -466,6 +487,13 @@ def test_seed_demo_reset_keeps_the_shared_files_it_uses_again(
     assert all(private_storage.exists(name) for name in files)
 
 
+def test_seed_demo_stores_are_featured_with_their_product_counts():
+    seed("--stores", "2", "--products", "2")
+    seed("--stores", "2", "--products", "5")
+
+    assert [store.product_count for store in Store.objects.featured()] == [3, 2]
+
+
 def test_seed_demo_bumps_the_catalog_version():
     seed("--stores", "1", "--products", "0")
     before = CatalogVersion.current()
@@ -473,6 +501,17 @@ def test_seed_demo_bumps_the_catalog_version():
     seed("--stores", "1", "--products", "2")
 
     assert CatalogVersion.current() != before
+
+
+def test_seed_demo_gives_every_store_it_sold_for_a_new_sales_version():
+    # More stores than the demo buyer's orders: the last store's sales are
+    # all written in bulk, which sends no post_save.
+    seed("--stores", str(BUYER_ORDERS + 1), "--products", str(2 * (BUYER_ORDERS + 1)))
+
+    sold_for = Store.objects.filter(orders__isnull=False).distinct()
+    assert sold_for.count() == BUYER_ORDERS + 1
+    for store in sold_for:
+        assert SalesVersion.current(store.pk) is not None, store
 
 
 # Demo sales

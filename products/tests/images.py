@@ -6,6 +6,8 @@ import io
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image
 
+from products.pictures import sizes_of
+
 CONTENT_TYPES = {
     "JPEG": "image/jpeg",
     "PNG": "image/png",
@@ -56,3 +58,9 @@ def huge_png_bytes(size):
     buffer = io.BytesIO()
     Image.new("1", size).save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def with_sizes(picture):
+    """The stored names of a picture (a FieldFile) and of its generated
+    sizes, sorted."""
+    return sorted([picture.name, *sizes_of(picture.field, picture.name).values()])

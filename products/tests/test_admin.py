@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from products.factories import ProductFactory, StoreFactory
+from products.pictures import size_url
 from products.tests.images import image_upload
 
 pytestmark = pytest.mark.django_db
@@ -112,7 +113,7 @@ def test_product_change_page_previews_the_picture(admin_client):
     response = admin_client.get(reverse("admin:products_product_change", args=[product.pk]))
 
     assert response.status_code == 200
-    assert f'<img src="{product.picture.url}" alt=""' in response.text
+    assert f'<img src="{size_url(product.picture, 320)}" alt=""' in response.text
 
 
 def test_product_change_page_without_a_picture_says_so(admin_client):

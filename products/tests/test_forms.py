@@ -9,6 +9,7 @@ from products import forms as product_forms
 from products.factories import ProductFactory, StoreFactory
 from products.forms import ProductForm, ProductSearchForm, StoreForm
 from products.models import Product
+from products.pictures import size_url
 from products.tests.images import image_bytes, image_upload
 
 pytestmark = pytest.mark.django_db
@@ -496,8 +497,9 @@ def test_the_edit_form_names_the_current_file_without_linking_to_it():
     assert 'name="file-clear"' in rendered
     assert product.file.name not in rendered
     assert product.file.url not in rendered
-    # The picture, which is public, is shown as a thumbnail, not as its path.
-    assert f'<img src="{product.picture.url}"' in rendered
+    # The picture, which is public, is shown as a thumbnail (its smallest
+    # size), not as its path.
+    assert f'<img src="{size_url(product.picture, 320)}"' in rendered
     assert f'<a href="{product.picture.url}">' not in rendered
     assert 'alt="The current picture"' in rendered
     assert 'name="picture-clear"' in rendered

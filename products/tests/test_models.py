@@ -2,6 +2,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 
 from accounts.factories import UserFactory
@@ -163,6 +164,19 @@ def test_search_matches_name_or_description_in_any_case():
     assert set(names(found)) == {"Golden Icon Pack", "Recipe Book"}
 
 
+def test_search_reads_the_trigram_index_on_postgresql():
+    if connection.vendor != "postgresql":
+        pytest.skip("the index is PostgreSQL's (products/migrations/0007)")
+    ProductFactory(name="Golden Icon Pack", description="Icons.")
+    with connection.cursor() as cursor:
+        # A table this small is read whole otherwise: ask whether it can be.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        plan = Product.objects.search("gOlDeN").order_by().explain()
+
+    assert "product_search_trgm_idx" in plan
+    assert names(Product.objects.search("gOlDeN")) == ["Golden Icon Pack"]
+
+
 @pytest.mark.parametrize("text", ["", None])
 def test_search_for_nothing_returns_everything(text):
     ProductFactory.create_batch(2)
@@ -320,6 +334,31 @@ def test_featured_stores_do_not_count_archived_products():
 
     assert featured == [two_listed, one_listed]
     assert [store.product_count for store in featured] == [2, 1]
+
+
+def test_featured_stores_count_deleted_products_out_once():
+    store = StoreFactory()
+    kept, deleted, archived = ProductFactory.create_batch(3, store=store)
+    deleted.delete()
+    archived.archive()
+    archived.archive()  # a second archive changes nothing
+    archived.delete()
+
+    assert [featured.product_count for featured in Store.objects.featured()] == [1]
+
+
+def test_recount_listed_products_counts_rows_made_without_signals():
+    store = StoreFactory()
+    Product.objects.bulk_create(
+        [
+            ProductFactory.build(store=store),
+            ProductFactory.build(store=store, archived_at=timezone.now()),
+        ]
+    )
+
+    Store.objects.filter(pk=store.pk).recount_listed_products()
+
+    assert Store.objects.featured().get().product_count == 1
 
 
 def test_archive_takes_the_product_off_sale_once():

@@ -15,7 +15,8 @@ from PIL import Image
 from products.factories import ProductFactory, StoreFactory
 from products.forms import MAX_STORE_FORM_BYTES, PictureField, StoreForm
 from products.models import Store
-from products.tests.images import image_upload, photo_bytes
+from products.pictures import size_url
+from products.tests.images import image_upload, photo_bytes, with_sizes
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +103,7 @@ def test_replacing_the_avatar_on_the_store_form_deletes_the_old_one(
 
     assert response.status_code == 302
     user.store.refresh_from_db()
-    assert stored_files(media_root) == [user.store.avatar.name]
+    assert stored_files(media_root) == with_sizes(user.store.avatar)
 
 
 def test_clearing_the_avatar_deletes_it(
@@ -147,7 +148,7 @@ def test_owner_sets_the_bio_and_avatar_on_the_store_form(logged_in_client, user)
     assert user.store.bio == "Fonts for quiet books."
     assert user.store.avatar
     assert "Fonts for quiet books." in response.text
-    assert user.store.avatar.url in response.text
+    assert size_url(user.store.avatar, 96) in response.text
 
 
 def test_the_store_form_takes_a_body_with_an_avatar_but_no_more(user, logged_in_client):
@@ -176,7 +177,7 @@ def test_the_store_page_has_a_header_with_avatar_name_and_bio(client):
     response = client.get(store.get_absolute_url())
 
     header = response.text.split('<header class="store-header', 1)[1].split("</header>", 1)[0]
-    assert f'src="{store.avatar.url}"' in header
+    assert f'src="{size_url(store.avatar, 96)}"' in header
     assert "<h1" in header and "Quiet Type" in header
     assert "Fonts for quiet books.\nMade in Lyon." in header
 
@@ -211,7 +212,7 @@ def test_store_cards_show_the_avatar_and_a_short_bio(client):
 
     response = client.get(reverse("home"))
 
-    assert f'src="{store.avatar.url}"' in response.text
+    assert f'src="{size_url(store.avatar, 96)}"' in response.text
     assert "Fonts. Fonts." in response.text
     assert store.bio.strip() not in response.text  # cut short, with "…"
 
@@ -223,5 +224,5 @@ def test_the_store_index_shows_each_store_with_its_avatar_and_bio(client):
 
     response = client.get(reverse("products:store_index"))
 
-    assert f'src="{store.avatar.url}"' in response.text
+    assert f'src="{size_url(store.avatar, 96)}"' in response.text
     assert "Fonts for quiet books." in response.text

@@ -16,7 +16,13 @@ from products import forms as product_forms
 from products.factories import ProductFactory, StoreFactory
 from products.forms import MAX_PRODUCT_FORM_BYTES, ProductForm
 from products.models import Product
-from products.tests.images import huge_png_bytes, image_bytes, image_upload, photo_bytes
+from products.tests.images import (
+    huge_png_bytes,
+    image_bytes,
+    image_upload,
+    photo_bytes,
+    with_sizes,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -265,7 +271,7 @@ def test_replacing_the_picture_and_file_in_the_admin_leaves_no_orphan(
         file=SimpleUploadedFile("Second edition.pdf", b"better"),
     )
 
-    assert stored_files(media_root) == [product.picture.name]
+    assert stored_files(media_root) == with_sizes(product.picture)
     assert stored_files(private_storage.location) == [product.file.name]
     assert product.file_name == "Second edition.pdf"
     assert dict(stored_picture(product).getexif()) == {}
@@ -326,7 +332,7 @@ def test_replacing_a_picture_in_the_store_admin_inline_deletes_the_old_one(
 
     assert response.status_code == 302
     product.refresh_from_db()
-    assert stored_files(media_root) == [product.picture.name]
+    assert stored_files(media_root) == with_sizes(product.picture)
     assert dict(stored_picture(product).getexif()) == {}
 
 
@@ -340,7 +346,7 @@ def test_replacing_a_picture_with_the_product_form_leaves_no_orphan(
     with django_capture_on_commit_callbacks(execute=True):
         form.save()
 
-    assert stored_files(media_root) == [product.picture.name]
+    assert stored_files(media_root) == with_sizes(product.picture)
 
 
 def test_saving_a_product_in_code_deletes_the_file_it_replaced(

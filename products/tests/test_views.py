@@ -13,6 +13,7 @@ from accounts.factories import UserFactory
 from products import forms as product_forms
 from products.factories import ProductFactory, StoreFactory
 from products.models import Product
+from products.pictures import size_url
 from products.tests.images import image_upload
 from products.tests.pages import assert_redirects_to_login, messages_in
 from yumroad import settings as project_settings
@@ -66,7 +67,7 @@ def test_store_owner_creates_a_product_with_a_picture(logged_in_client, user, ot
     assert product.price_cents == 500
     assert product.picture.storage.exists(product.picture.name)
     assert "$5.00" in response.text
-    assert f'src="{product.picture.url}"' in response.text
+    assert f'src="{size_url(product.picture, 320)}"' in response.text
     assert messages_in(response) == ["Product created."]
 
 
@@ -135,13 +136,17 @@ def test_user_without_a_store_cannot_create_a_product(client, method):
 # Detail
 
 
-def test_detail_shows_the_picture(client):
+def test_detail_shows_the_picture_in_its_sizes_and_never_the_upload(client):
     product = ProductFactory(picture=image_upload("cover.png"))
 
     response = client.get(product.get_absolute_url())
 
     assert response.status_code == 200
-    assert f'<img src="{product.picture.url}"' in response.text
+    sizes = ", ".join(
+        f"{size_url(product.picture, width)} {width}w" for width in (320, 640, 960, 1280)
+    )
+    assert f'<img src="{size_url(product.picture, 320)}" srcset="{sizes}"' in response.text
+    assert product.picture.url not in response.text
     assert "placeholder.svg" not in response.text
 
 
@@ -816,6 +821,36 @@ def test_the_pager_on_the_first_page_has_no_previous_link(client, monkeypatch):
     ]
 
 
+def test_the_catalog_pages_through_its_first_pages_only_and_says_so(client, monkeypatch):
+    monkeypatch.setattr("products.views.PRODUCTS_PER_PAGE", 2)
+    monkeypatch.setattr("products.views.CATALOG_MAX_PAGES", 3)
+    aged_products(7)
+
+    last = client.get(reverse("products:index"), {"page": 3})
+    beyond = client.get(reverse("products:index"), {"page": 4})
+    search = client.get(reverse("products:index"), {"q": "item"})
+
+    assert listed(last) == ["Item 04", "Item 05"]
+    assert [text for text, _query, _current in pager(last)][-2:] == ["Page 3", "Next"]
+    assert "That is the first 6: search or change the sort" in last.text
+    assert beyond.context["page_obj"].number == 3
+    assert "More than 6 results for “item”." in search.text
+    assert "That is the first" not in search.text
+
+
+def test_a_full_last_page_of_the_catalog_is_not_capped(client, monkeypatch):
+    monkeypatch.setattr("products.views.PRODUCTS_PER_PAGE", 2)
+    monkeypatch.setattr("products.views.CATALOG_MAX_PAGES", 3)
+    aged_products(6)
+
+    last = client.get(reverse("products:index"), {"page": 3, "q": "item"})
+
+    assert listed(last) == ["Item 04", "Item 05"]
+    assert "6 results for “item”." in last.text
+    assert "More than" not in last.text
+    assert "That is the first" not in last.text
+
+
 def test_one_page_has_no_pager(client):
     aged_products(2)
 
@@ -962,13 +997,15 @@ def test_navbar_has_no_store_link_for_a_user_without_a_store(client):
 def build_catalog(owner, count):
     """`count` products over up to six stores, the first store `owner`'s."""
     stores = [owner.store, *StoreFactory.create_batch(min(count, 6) - 1)]
+    picture = ""
     for number in range(count):
-        ProductFactory(
+        product = ProductFactory(
             store=stores[number % len(stores)],
             name=f"Listed product {number}",
-            # Only the name: the pages build the URL and never open the file.
-            picture="products/demo.png" if number % 2 else "",
+            # One picture shared, as seed_demo's products share theirs.
+            picture=picture or image_upload() if number % 2 else "",
         )
+        picture = picture or product.picture.name
     return stores
 
 

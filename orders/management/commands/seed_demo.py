@@ -17,8 +17,9 @@ from django.utils.text import slugify
 from PIL import Image, ImageDraw, ImageFont
 
 from accounts.models import User
-from orders.models import DiscountCode, Order
+from orders.models import DiscountCode, Order, SalesVersion
 from products.models import CatalogVersion, Product, Store
+from products.pictures import make_sizes
 
 DEMO_DOMAIN = "demo.yumroad.test"
 DEMO_PASSWORD = "tasty-pastries-42"
@@ -202,8 +203,13 @@ class Command(BaseCommand):
             added = self._products(demo_stores, products, files)
             ordered = self._buyer_orders(demo_stores)
             sales = self._sales(demo_stores)
-            # bulk_create sends no post_save: tell cached pages ourselves.
+            # bulk_create sends no post_save: tell cached pages, the
+            # dashboards and the stores' counts ourselves.
             CatalogVersion.bump()
+            SalesVersion.bump(*[store.pk for store in demo_stores])
+            Store.objects.filter(
+                pk__in=[store.pk for store in demo_stores]
+            ).recount_listed_products()
 
         self.stdout.write(
             self.style.SUCCESS(
@@ -487,19 +493,26 @@ class Command(BaseCommand):
         # which follow each other in the catalog, and the adjectives of one
         # kind all get different colours.
         palette = PALETTES[(3 * adjective + 7 * kind) % len(PALETTES)]
-        return self._save_once(
+        name = self._save_once(
             Product.picture.field.storage,
             f"demo/cover-{slugify(title)}.jpg",
             partial(draw_cover, title, THINGS[kind], palette),
         )
+        # bulk_create skips the post_save that makes a picture's sizes.
+        make_sizes(Product.picture.field, name)
+        return name
 
     def _avatar(self, name, number):
         palette = PALETTES[(4 * number + 1) % len(PALETTES)]
-        return self._save_once(
+        avatar = self._save_once(
             Store.avatar.field.storage,
             f"demo/avatar-{slugify(name)}.png",
             partial(draw_monogram, name, palette),
         )
+        # Also for the demo stores that already have it (a store's save
+        # makes the sizes of a new avatar only).
+        make_sizes(Store.avatar.field, avatar)
+        return avatar
 
 
 def draw_cover(title, kind, palette):
