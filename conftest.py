@@ -1,5 +1,6 @@
 import pytest
 import responses
+from django.core.cache import cache
 from django.core.files.storage import FileSystemStorage
 from django.test import Client
 from django.urls import reverse
@@ -26,6 +27,14 @@ def private_storage(monkeypatch, tmp_path):
     storage = FileSystemStorage(location=tmp_path / "private")
     monkeypatch.setattr(Product._meta.get_field("file"), "storage", storage)
     return storage
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with nothing cached: fragments keyed by nothing that
+    a test changes (the navbar, the empty login form) would otherwise carry
+    one test's settings into the next."""
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

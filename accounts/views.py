@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth import login as auth_login
@@ -13,8 +14,9 @@ from .forms import LoginForm, SignupForm
 from .models import DUPLICATE_EMAIL_MESSAGE
 
 # Signup logs the new user in without a password check; with django-axes'
-# backend first in AUTHENTICATION_BACKENDS, login() must be told which one.
-MODEL_BACKEND = "django.contrib.auth.backends.ModelBackend"
+# backend first in AUTHENTICATION_BACKENDS, login() must be told which one:
+# the model backend, last.
+MODEL_BACKEND = settings.AUTHENTICATION_BACKENDS[-1]
 
 
 def _next_url(request):

@@ -9,12 +9,13 @@ from django.db import IntegrityError, transaction
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from orders import payments
 from orders.forms import DiscountCodeForm
-from orders.models import DiscountCode, Order, sales_figures
+from orders.models import DiscountCode, Order, SalesVersion, sales_figures
 from orders.views import see_other
 from products.decorators import store_required
 from products.models import Product, format_cents
@@ -28,27 +29,44 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 @store_required
 def index(request):
+    """The template caches the figures keyed by the store's sales version,
+    the catalog version (product names) and the day, so each figure is
+    lazy: worked out, queries and all, only when that cache misses."""
     store = request.user.store
     orders = Order.objects.for_store(store)
     today = timezone.now().astimezone(datetime.UTC).date()
     first_day = today - timedelta(days=CHART_DAYS - 1)
     since = datetime.datetime.combine(first_day, datetime.time(), tzinfo=datetime.UTC)
-    recent_figures = {f"recent_{name}": value for name, value in sales_figures(since=since).items()}
-    totals = orders.aggregate(**sales_figures(), **recent_figures)
-    days = _every_day(orders.revenue_by_day(since), first_day)
+    days = SimpleLazyObject(lambda: _every_day(orders.revenue_by_day(since), first_day))
     context = {
         "store": store,
-        "totals": totals,
+        "sales_version": SalesVersion.current(store.pk),
+        "today": today,
+        "totals": SimpleLazyObject(lambda: _totals(orders, since)),
         "days": days,
-        "chart": _bar_chart(days),
-        # Only what the table shows: on SQLite every selected column is grouped by.
-        "products": Product.objects.filter(store=store)
-        .only("name", "archived_at")
-        .annotate(**sales_figures("orders__"))
-        .order_by("-gross_cents", "name"),
-        "recent_sales": orders.sales().select_related("discount_code")[:RECENT_SALES],
+        "chart": SimpleLazyObject(lambda: _bar_chart(days)),
+        "products": SimpleLazyObject(lambda: _product_figures(store)),
+        "recent_sales": SimpleLazyObject(
+            lambda: orders.sales().select_related("discount_code")[:RECENT_SALES]
+        ),
     }
     return render(request, "dashboard/index.html", context)
+
+
+def _totals(orders, since):
+    """The figures of all time, and as `recent_<name>` of the sales since `since`."""
+    recent = {f"recent_{name}": value for name, value in sales_figures(since=since).items()}
+    return orders.aggregate(**sales_figures(), **recent)
+
+
+def _product_figures(store):
+    # Only what the table shows: on SQLite every selected column is grouped by.
+    return (
+        Product.objects.filter(store=store)
+        .only("name", "archived_at")
+        .annotate(**sales_figures("orders__"))
+        .order_by("-gross_cents", "name")
+    )
 
 
 def _every_day(rows, first_day):

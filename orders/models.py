@@ -2,9 +2,11 @@ import uuid
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncDate, Upper
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
@@ -191,6 +193,18 @@ class OrderQuerySet(models.QuerySet):
     def for_store(self, store):
         return self.filter(store_id=store.pk)
 
+    def library_version(self):
+        """A key for the buyer's library page that changes whenever what
+        `for_library()` lists does: a payment adds one to the paid, a refund
+        moves one to the refunded, so the pair never comes back to an earlier
+        one. (Orders are never deleted; products changes have the catalog's
+        version.)"""
+        counts = self.aggregate(
+            paid=Count("pk", filter=Q(status=Order.Status.PAID)),
+            refunded=Count("pk", filter=Q(status=Order.Status.REFUNDED)),
+        )
+        return f"{counts['paid']}-{counts['refunded']}"
+
     def for_library(self):
         """What the buyer bought (paid, or paid and refunded), newest first,
         with the product each row links to, in one query."""
@@ -294,9 +308,14 @@ class Order(models.Model):
     def _change_status(self, from_statuses, to_status, **fields):
         """One conditional UPDATE: True only for the call that made the change,
         however many requests, webhooks or workers ask at once."""
-        changed = Order.objects.filter(pk=self.pk, status__in=from_statuses).update(
-            status=to_status, **fields
-        )
+        with transaction.atomic():
+            changed = Order.objects.filter(pk=self.pk, status__in=from_statuses).update(
+                status=to_status, **fields
+            )
+            if changed:
+                # After the UPDATE: a dashboard read between the two caches
+                # the new figures under the old token, which nobody asks for again.
+                SalesVersion.bump(self.store_id)
         if changed:
             self.refresh_from_db()
         return bool(changed)
@@ -355,6 +374,57 @@ class Order(models.Model):
                 **{sent_at_field: timezone.now()}
             )
         )
+
+
+class SalesVersion(models.Model):
+    """A token per store that changes with every change to its sales.
+
+    The dashboard's cached figures are keyed by it, so a payment or a
+    refund shows at once, in every server process. A fresh random token,
+    as `products.models.CatalogVersion`'s, so a rolled-back change never
+    reuses a key. No row yet: the store has never had an order change.
+    """
+
+    store = models.OneToOneField(
+        Store, on_delete=models.CASCADE, primary_key=True, related_name="sales_version"
+    )
+    token = models.UUIDField(default=uuid.uuid4)
+
+    def __str__(self):
+        return str(self.token)
+
+    @classmethod
+    def current(cls, store_id):
+        # Read by every dashboard view: a plain query, as CatalogVersion.current.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT token FROM {cls._meta.db_table} WHERE store_id = %s", [store_id]
+            )
+            row = cursor.fetchone()
+        return row[0] if row else None
+
+    @classmethod
+    def bump(cls, *store_ids):
+        """New tokens for these stores, in one statement that makes missing rows.
+
+        Call it in the transaction of the change it announces; writes that
+        send no post_save (bulk_create, QuerySet.update) call it themselves.
+        """
+        cls.objects.bulk_create(
+            [cls(store_id=store_id, token=uuid.uuid4()) for store_id in set(store_ids)],
+            update_conflicts=True,
+            unique_fields=["store"],
+            update_fields=["token"],
+        )
+
+
+@receiver(post_save, sender=Order)
+def sales_changed(sender, instance, created, **kwargs):
+    # A new pending order is no sale yet: checkout makes many, and leaves
+    # the figures as they are. Any other save (a paid order made at once,
+    # an edit) may change them.
+    if not created or instance.status in Order.SOLD:
+        SalesVersion.bump(instance.store_id)
 
 
 class StripeEvent(models.Model):

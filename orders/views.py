@@ -8,6 +8,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.encoding import escape_uri_path
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
@@ -192,9 +193,16 @@ def download(request, public_id):
 
 @login_required
 def library(request):
-    orders = Order.objects.for_buyer(request.user).for_library()
-    page_obj = Paginator(orders, ORDERS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "orders/library.html", {"page_obj": page_obj})
+    orders = Order.objects.for_buyer(request.user)
+    # The page is read only when its fragment is not in the cache.
+    page_obj = SimpleLazyObject(
+        lambda: Paginator(orders.for_library(), ORDERS_PER_PAGE).get_page(request.GET.get("page"))
+    )
+    return render(
+        request,
+        "orders/library.html",
+        {"page_obj": page_obj, "library_version": orders.library_version()},
+    )
 
 
 @login_required

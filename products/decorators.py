@@ -9,6 +9,17 @@ from django.shortcuts import redirect
 from .models import CatalogVersion
 
 VISITOR_PAGE_TIMEOUT = 10 * 60
+# The parts of pages that are the same for every logged-in user too
+# (templates' {% cache %} blocks, keyed by the catalog version).
+FRAGMENT_TIMEOUT = VISITOR_PAGE_TIMEOUT
+
+
+def catalog_version(request):
+    """The catalog's version, read once a request, before anything the
+    page shows: a change made meanwhile gives the next request a new key."""
+    if not hasattr(request, "catalog_version"):
+        request.catalog_version = CatalogVersion.current()
+    return request.catalog_version
 
 
 def store_required(view):
@@ -47,7 +58,7 @@ def cache_for_visitors(view):
         ):
             return view(request, *args, **kwargs)
         path = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-        key = f"visitor-page:{CatalogVersion.current()}:{path}"
+        key = f"visitor-page:{catalog_version(request)}:{path}"
         response = cache.get(key)
         if response is None:
             response = view(request, *args, **kwargs)

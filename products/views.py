@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject, cached_property
 from django.views.decorators.http import require_POST
 
 from yumroad.request_limits import max_body_size
@@ -22,11 +23,41 @@ STORES_PER_PAGE = 12
 # A full row of cards at every width (two on phones, four on wide screens).
 MORE_FROM_STORE = 4
 STORE_INDEX_PRODUCTS = 4
+# The catalog pages through its first 1,200 products at most: counting
+# the rest, or an OFFSET past them, walks every row and slows down as the
+# catalog grows. Search and sort reach the others.
+CATALOG_MAX_PAGES = 100
+
+
+class CappedPaginator(Paginator):
+    """Pages through at most `max_pages` pages: the count stops one object
+    past them, which tells whether there are more (`is_capped`)."""
+
+    def __init__(self, object_list, per_page, max_pages):
+        super().__init__(object_list, per_page)
+        self.max_count = per_page * max_pages
+
+    @cached_property
+    def counted(self):
+        # Unordered: any max_count + 1 rows tell, and the database can stop there.
+        return self.object_list.order_by()[: self.max_count + 1].count()
+
+    @property
+    def count(self):
+        return min(self.counted, self.max_count)
+
+    @property
+    def is_capped(self):
+        return self.counted > self.max_count
 
 
 def _page(request, queryset, per_page):
-    """The requested page; a missing, bad or out-of-range number gives a valid one."""
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    """The requested page; a missing, bad or out-of-range number gives a valid one.
+
+    Lazy: counted and read only if the template shows it, not when its
+    fragment comes from the cache.
+    """
+    return SimpleLazyObject(lambda: Paginator(queryset, per_page).get_page(request.GET.get("page")))
 
 
 @cache_for_visitors
@@ -36,7 +67,15 @@ def index(request):
     return render(
         request,
         "products/index.html",
-        {"search": search, "page_obj": _page(request, products, PRODUCTS_PER_PAGE)},
+        {
+            "search": search,
+            # Lazy, as in `_page`.
+            "page_obj": SimpleLazyObject(
+                lambda: CappedPaginator(products, PRODUCTS_PER_PAGE, CATALOG_MAX_PAGES).get_page(
+                    request.GET.get("page")
+                )
+            ),
+        },
     )
 
 

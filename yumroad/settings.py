@@ -106,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "orders.context_processors.payment_mode",
+                "products.context_processors.catalog",
             ],
         },
     },
@@ -138,6 +139,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# Templates' {% cache %} blocks look for this alias first, on every render:
+# the same cache under that name spares them a failed lookup each time.
+CACHES["template_fragments"] = CACHES["default"]
 
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DJANGO_DEFAULT_FROM_EMAIL", default="Yumroad <noreply@yumroad.test>")
@@ -166,10 +170,11 @@ LOGIN_REDIRECT_URL = "products:index"
 LOGOUT_REDIRECT_URL = "products:index"
 
 # django-axes checks each login (ours and the admin's) before the password
-# does; the model backend then logs people in.
+# does; the model backend then logs people in (and loads them, with their
+# store, on each request). Signup logs in through the last one.
 AUTHENTICATION_BACKENDS = [
     "accounts.lockout.LockoutBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "products.backends.UserWithStoreBackend",
 ]
 # Login throttling: 5 wrong passwords for one email from one address lock
 # that pair for 15 minutes after the last try (an attacker elsewhere cannot

@@ -171,8 +171,14 @@ def test_another_stores_products_and_sales_never_appear(logged_in_client, produc
 # Recent sales
 
 
+# Below md the buyer, date and status fold into other cells: repeats shown
+# only there (e2e/test_creator_business.py checks that layout).
+PHONE_ONLY = re.compile(r'<span class="[^"]*\bd-md-none\b[^"]*">.*?</span>', re.DOTALL)
+
+
 def recent_sales(html):
-    return table_after(html, "Recent sales")[1:]
+    """The rows as from md up, without the phone's repeats."""
+    return table_after(PHONE_ONLY.sub("", html), "Recent sales")[1:]
 
 
 def test_recent_sales_are_the_20_newest_with_their_details(logged_in_client, product):
@@ -218,8 +224,10 @@ def test_only_a_paid_sale_has_a_refund_button(logged_in_client, product):
     ]
     assert rows[0][5].startswith("Refund")
     assert rows[1][5] == ""
-    refund_forms = re.findall(r'<form\b[^>]*\bmethod="post"[^>]*\baction="([^"]+)"', html)
-    assert refund_forms.count(refund_url(paid)) == 1
+    # Each button fills in the one confirmation, whose form posts the refund.
+    refund_buttons = re.findall(r'<button\b[^>]*\bdata-refund-url="([^"]+)"', html)
+    assert refund_buttons == [refund_url(paid)]
+    assert len(re.findall(r'<form class="modal-content" method="post"', html)) == 1
     assert refund_url(refunded) not in html
     assert refund_url(pending) not in html
     assert "waiting@example.com" not in html
@@ -244,7 +252,9 @@ def test_dashboard_queries_do_not_grow_with_orders(
     bulk_sales(archived, 1, buyer=buyer, cents=900)
     archived.archive()
 
-    with django_assert_max_num_queries(7):
+    # The session, the user with their store, the sales and catalog
+    # versions, and the four figures: the page is not cached yet.
+    with django_assert_max_num_queries(8):
         html = dashboard(logged_in_client)
 
     assert len(recent_sales(html)) == min(orders, 20)

@@ -11,17 +11,20 @@ pytestmark = pytest.mark.django_db
 
 
 def account_menu(html):
-    """[(text, href or the form's action)] of the account dropdown's entries."""
+    """[(text, href or the action of the button's form)] of the account
+    dropdown's entries. A button's form is outside the menu (it carries the
+    request's CSRF token; the menu is cached)."""
     menu = re.search(r'<ul class="dropdown-menu[^"]*">(.*?)</ul>', html, re.DOTALL)
     assert menu, "no account menu"
     links = re.findall(r'<a class="dropdown-item" href="([^"]*)">([^<]*)</a>', menu.group(1))
-    forms = re.findall(
-        r'<form method="post" action="([^"]*)">.*?<button type="submit" class="dropdown-item">'
-        r"([^<]*)</button>",
+    buttons = re.findall(
+        r'<button type="submit" form="([^"]*)" class="dropdown-item">([^<]*)</button>',
         menu.group(1),
-        re.DOTALL,
     )
-    return [(text, href) for href, text in links + forms]
+    actions = dict(re.findall(r'<form id="([^"]*)" method="post" action="([^"]*)">', html))
+    return [(text, href) for href, text in links] + [
+        (text, actions[form_id]) for form_id, text in buttons
+    ]
 
 
 def test_creator_account_menu_links_to_their_pages(logged_in_client, user):

@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from accounts.factories import UserFactory
 from orders.factories import OrderFactory
-from orders.models import Order
+from orders.models import Order, SalesVersion
 from products.factories import ProductFactory, StoreFactory
 
 pytestmark = pytest.mark.django_db
@@ -164,6 +164,70 @@ def test_only_a_paid_order_can_be_refunded(status):
     assert order.mark_refunded() is False
     assert stored_status(order) == status
     assert Order.objects.get(pk=order.pk).refunded_at is None
+
+
+# The store's sales version, which the dashboard's cached figures are keyed by
+
+
+def sales_version(store):
+    return SalesVersion.current(store.pk)
+
+
+@pytest.mark.parametrize(
+    ("status", "method"),
+    [
+        (Status.PENDING, "mark_paid"),
+        (Status.FAILED, "mark_paid"),
+        (Status.PENDING, "mark_failed"),
+        (Status.PENDING, "mark_canceled"),
+        (Status.PENDING, "mark_expired"),
+        (Status.PAID, "mark_refunded"),
+    ],
+)
+def test_every_status_change_gives_the_store_a_new_sales_version(status, method):
+    order = OrderFactory(status=status)
+    other_store = OrderFactory(status=status).store
+    before, others_before = sales_version(order.store), sales_version(other_store)
+
+    assert getattr(order, method)()
+
+    assert sales_version(order.store) not in (before, None)
+    assert sales_version(other_store) == others_before
+
+
+def test_a_call_that_changes_nothing_keeps_the_sales_version():
+    order = OrderFactory(paid=True)
+    before = sales_version(order.store)
+
+    assert not order.mark_paid()
+    assert not order.mark_failed()
+
+    assert sales_version(order.store) == before
+
+
+def test_a_new_pending_order_keeps_the_sales_version_and_a_new_sale_changes_it():
+    store = StoreFactory()
+    product = ProductFactory(store=store)
+
+    OrderFactory(product=product)
+    assert sales_version(store) is None
+
+    OrderFactory(product=product, paid=True)
+    assert sales_version(store) is not None
+
+
+def test_bump_gives_each_store_a_new_version_in_one_statement(django_assert_num_queries):
+    stores = StoreFactory.create_batch(3)
+    SalesVersion.bump(stores[0].pk)
+    before = [sales_version(store) for store in stores]
+
+    with django_assert_num_queries(1):
+        SalesVersion.bump(stores[0].pk, stores[1].pk, stores[0].pk)
+
+    after = [sales_version(store) for store in stores]
+    assert after[0] not in (before[0], None)
+    assert after[1] is not None
+    assert after[2] is None
 
 
 # Emails are claimed once

@@ -10,6 +10,7 @@ from datetime import timedelta
 from urllib.parse import parse_qs
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -67,7 +68,7 @@ def field_errors(response):
 def pay_button(response):
     """The text of the checkout's main button."""
     return re.search(
-        r'<button type="submit" class="btn btn-success[^"]*">([^<]*)</button>', response.text
+        r'<button type="submit" class="btn btn-primary[^"]*">([^<]*)</button>', response.text
     ).group(1)
 
 
@@ -207,6 +208,45 @@ def test_a_code_in_the_checkout_link_shows_the_discounted_price(buyer_client, pr
     assert "Code SUMMER: 20% off." in response.text
     assert pay_button(response) == "Pay $4.00"
     assert not Order.objects.exists()
+
+
+def test_a_previewed_code_is_never_shown_to_the_next_buyer(
+    buyer_client, product, client, other_user
+):
+    buyer_client.get(checkout_url(product))
+    make_code(product.store, percent_off=20)
+    assert "Code SUMMER" in buyer_client.get(checkout_url(product, code="SUMMER")).text
+
+    other = type(client)()
+    other.force_login(other_user)
+    page = other.get(checkout_url(product))
+
+    assert "SUMMER" not in page.text
+    assert pay_button(page) == "Pay $5.00"
+
+
+def test_a_price_change_shows_on_the_checkout_at_once(buyer_client, product):
+    assert pay_button(buyer_client.get(checkout_url(product))) == "Pay $5.00"
+
+    product.price_cents = 700
+    product.save()
+
+    assert pay_button(buyer_client.get(checkout_url(product))) == "Pay $7.00"
+
+
+def test_the_checkout_pays_with_the_csrf_token_of_its_cached_page(product, buyer, other_user):
+    first = Client()
+    first.force_login(other_user)
+    first.get(checkout_url(product))  # fills the cache
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(buyer)
+    page = browser.get(checkout_url(product)).text
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)" form="checkout-form"', page)
+
+    response = browser.post(checkout_url(product), {"csrfmiddlewaretoken": token[1]})
+
+    assert response.status_code == 303
+    assert Order.objects.filter(buyer=buyer).exists()
 
 
 def test_a_lower_case_code_in_the_link_is_shown_as_the_code(buyer_client, product):

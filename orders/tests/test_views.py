@@ -659,10 +659,64 @@ def test_library_queries_do_not_grow_with_orders(
     OrderFactory.create_batch(count, buyer=buyer, paid=True)
     OrderFactory.create_batch(2, buyer=buyer, status=Status.REFUNDED)
 
-    with django_assert_max_num_queries(5):
+    # Rendered anew: session, user, the two versions its fragment is keyed
+    # by (the buyer's orders, the catalog), the count and the page.
+    with django_assert_max_num_queries(6):
         response = buyer_client.get(reverse("orders:library"))
 
     assert len(response.context["page_obj"]) == count + 2
+
+
+def test_the_library_comes_from_the_cache_until_something_changes(
+    buyer_client, buyer, django_assert_num_queries
+):
+    OrderFactory.create_batch(3, buyer=buyer, paid=True)
+    buyer_client.get(reverse("orders:library"))
+
+    # The session, the user, and the two versions the page is keyed by.
+    with django_assert_num_queries(4):
+        response = buyer_client.get(reverse("orders:library"))
+
+    assert response.text.count("Download") == 3
+
+
+def test_the_library_shows_a_payment_and_a_refund_at_once(buyer_client, buyer, product):
+    paid = OrderFactory(buyer=buyer, paid=True, product__name="First purchase")
+    pending = OrderFactory(buyer=buyer, product=product)
+    assert "Field Guide" not in buyer_client.get(reverse("orders:library")).text
+
+    pending.mark_paid()
+    page = buyer_client.get(reverse("orders:library")).text
+    assert "Field Guide" in page
+    assert download_url(pending) in page
+
+    paid.mark_refunded()
+    page = buyer_client.get(reverse("orders:library")).text
+    assert download_url(paid) not in page
+    assert "Refunded" in page
+
+
+def test_the_library_shows_a_product_change_at_once(buyer_client, buyer, product):
+    order = OrderFactory(buyer=buyer, product=product, paid=True)
+    assert download_url(order) in buyer_client.get(reverse("orders:library")).text
+
+    product.store.name = "Renamed store"
+    product.store.save()
+
+    assert "Renamed store" in buyer_client.get(reverse("orders:library")).text
+
+
+def test_a_library_is_never_shown_to_another_buyer(buyer_client, buyer, client, other_user):
+    OrderFactory(buyer=buyer, paid=True, product__name="Mine only")
+    OrderFactory(buyer=other_user, paid=True, product__name="Theirs only")
+    assert "Mine only" in buyer_client.get(reverse("orders:library")).text
+
+    other = type(client)()
+    other.force_login(other_user)
+    page = other.get(reverse("orders:library")).text
+
+    assert "Theirs only" in page
+    assert "Mine only" not in page
 
 
 # Product page and navbar

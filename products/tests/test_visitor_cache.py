@@ -8,6 +8,7 @@ from django.contrib.messages.storage.fallback import FallbackStorage
 from django.core.management import call_command
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.test import Client
 from django.urls import reverse
 
 from products.decorators import cache_for_visitors
@@ -172,3 +173,111 @@ def test_a_second_store_does_not_see_another_stores_cached_page(client):
 
     assert "Only in the first" in client.get(first.get_absolute_url()).text
     assert "Only in the first" not in client.get(second.get_absolute_url()).text
+
+
+# Logged-in users get the parts of catalog pages that are the same for
+# everyone from the template fragment cache (keyed by the catalog version);
+# the account menu, CSRF tokens and owner's controls stay their own.
+
+
+@pytest.fixture
+def member(client, other_user):
+    """A logged-in user who does not own `product`."""
+    client.force_login(other_user)
+    return client
+
+
+def test_a_logged_in_catalog_page_comes_from_the_fragment_cache(
+    member, product, django_assert_num_queries
+):
+    first = member.get(reverse("products:index"))
+
+    # The session, the user with their store, and the catalog version.
+    with django_assert_num_queries(3):
+        second = member.get(reverse("products:index"))
+
+    assert "Original name" in second.text
+    assert first.text.count("Original name") == second.text.count("Original name")
+
+
+def test_a_product_change_shows_to_logged_in_users_at_once(member, product):
+    for url in catalog_urls(product):
+        assert "Original name" in member.get(url).text, url
+
+    product.name = "Renamed product"
+    product.save()
+
+    for url in catalog_urls(product):
+        page = member.get(url).text
+        assert "Renamed product" in page, url
+        assert "Original name" not in page, url
+
+
+def test_logged_in_users_each_see_their_own_account_menu(member, product, user, other_user):
+    owner = type(member)()
+    owner.force_login(user)
+    for url in catalog_urls(product):
+        assert user.email in owner.get(url).text, url
+
+    for url in catalog_urls(product):
+        page = member.get(url).text
+        assert other_user.email in page, url
+        assert user.email not in page, url
+
+
+def test_the_owners_controls_never_reach_other_users(member, product, user):
+    owner = type(member)()
+    owner.force_login(user)
+    edit_url = reverse("products:edit", args=[product.pk])
+    assert edit_url in owner.get(product.store.get_absolute_url()).text
+    assert edit_url in owner.get(product.get_absolute_url()).text
+
+    assert edit_url not in member.get(product.store.get_absolute_url()).text
+    assert edit_url not in member.get(product.get_absolute_url()).text
+
+
+def test_the_owner_gets_their_controls_after_others_filled_the_cache(member, product, user):
+    member.get(product.store.get_absolute_url())
+    member.get(product.get_absolute_url())
+    owner = type(member)()
+    owner.force_login(user)
+
+    edit_url = reverse("products:edit", args=[product.pk])
+    assert edit_url in owner.get(product.store.get_absolute_url()).text
+    assert edit_url in owner.get(product.get_absolute_url()).text
+
+
+def test_the_footer_fits_each_audience(client, product, user, other_user, django_user_model):
+    buyer = django_user_model.objects.create_user("no-store@example.com", "tasty-pastries-42")
+    dashboard = reverse("dashboard:index")
+    pages = {}
+    for who in [user, buyer, None]:
+        visitor = type(client)()
+        if who:
+            visitor.force_login(who)
+        pages[who] = visitor.get(reverse("products:index")).text
+
+    assert dashboard in pages[user]
+    assert dashboard not in pages[buyer]
+    assert reverse("orders:library") in pages[buyer]
+    assert reverse("orders:library") not in pages[None]
+
+
+def test_a_csrf_token_from_a_cached_page_is_the_users_own(product, user, other_user):
+    for who in [user, other_user]:
+        browser = Client(enforce_csrf_checks=True)
+        browser.force_login(who)
+        page = browser.get(reverse("products:index")).text
+        token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+
+        logged_out = browser.post(reverse("accounts:logout"), {"csrfmiddlewaretoken": token})
+
+        assert logged_out.status_code == 302, who
+
+
+def test_a_form_with_errors_is_never_cached(client, user):
+    typed = client.post(reverse("accounts:login"), {"email": "typed@example.com", "password": "x"})
+    assert "typed@example.com" in typed.text
+
+    other_visitor = type(client)()
+    assert "typed@example.com" not in other_visitor.get(reverse("accounts:login")).text

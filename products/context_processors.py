@@ -1,0 +1,15 @@
+from django.utils.functional import SimpleLazyObject
+
+from .decorators import FRAGMENT_TIMEOUT, catalog_version
+
+
+def catalog(request):
+    """What templates' cached fragments are keyed by, and the user's store."""
+    return {
+        # Read only if a template asks, at most once a request.
+        "catalog_version": SimpleLazyObject(lambda: catalog_version(request)),
+        "fragment_timeout": FRAGMENT_TIMEOUT,
+        # None for visitors and for users without a store; loaded with the
+        # user (products.backends), so asking costs no query.
+        "user_store": getattr(request.user, "store", None),
+    }
