@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth import login as auth_login
@@ -14,9 +13,8 @@ from .forms import LoginForm, SignupForm
 from .models import DUPLICATE_EMAIL_MESSAGE
 
 # Signup logs the new user in without a password check; with django-axes'
-# backend first in AUTHENTICATION_BACKENDS, login() must be told which one:
-# the model backend, last.
-MODEL_BACKEND = settings.AUTHENTICATION_BACKENDS[-1]
+# backend first in AUTHENTICATION_BACKENDS, login() must be told which one.
+MODEL_BACKEND = "accounts.backends.ModelBackend"
 
 
 def _next_url(request):

@@ -9,7 +9,7 @@ def catalog(request):
         # Read only if a template asks, at most once a request.
         "catalog_version": SimpleLazyObject(lambda: catalog_version(request)),
         "fragment_timeout": FRAGMENT_TIMEOUT,
-        # None for visitors and for users without a store; loaded with the
-        # user (products.backends), so asking costs no query.
-        "user_store": getattr(request.user, "store", None),
+        # None for visitors and for users without a store. Lazy: a query,
+        # which the navbar and footer make only when they are not cached.
+        "user_store": SimpleLazyObject(lambda: getattr(request.user, "store", None)),
     }

@@ -329,6 +329,13 @@ class ProductSearchForm(forms.Form):
         ],
     )
 
+    @classmethod
+    def checked(cls, data):
+        """The form for `data`, validated: the page shows its cleaned values."""
+        search = cls(data)
+        search.is_valid()
+        return search
+
     def filter(self, products: ProductQuerySet):
         """Apply the valid parts of the query; an invalid value is ignored."""
         self.is_valid()

@@ -51,29 +51,32 @@ class CappedPaginator(Paginator):
         return self.counted > self.max_count
 
 
-def _page(request, queryset, per_page):
-    """The requested page; a missing, bad or out-of-range number gives a valid one.
+def _page(request, paginator):
+    """The requested page of `paginator()`; a missing, bad or out-of-range
+    number gives a valid one.
 
-    Lazy: counted and read only if the template shows it, not when its
-    fragment comes from the cache.
+    Lazy, as everything the catalog's cached fragments show: made, counted
+    and read only if the template renders it, not when its fragment comes
+    from the cache (building the querysets alone cost more than a hit).
     """
-    return SimpleLazyObject(lambda: Paginator(queryset, per_page).get_page(request.GET.get("page")))
+    return SimpleLazyObject(lambda: paginator().get_page(request.GET.get("page")))
 
 
 @cache_for_visitors
 def index(request):
-    search = ProductSearchForm(request.GET)
-    products = search.filter(Product.objects.for_listing())
+    search = SimpleLazyObject(lambda: ProductSearchForm.checked(request.GET))
     return render(
         request,
         "products/index.html",
         {
             "search": search,
-            # Lazy, as in `_page`.
-            "page_obj": SimpleLazyObject(
-                lambda: CappedPaginator(products, PRODUCTS_PER_PAGE, CATALOG_MAX_PAGES).get_page(
-                    request.GET.get("page")
-                )
+            "page_obj": _page(
+                request,
+                lambda: CappedPaginator(
+                    search.filter(Product.objects.for_listing()),
+                    PRODUCTS_PER_PAGE,
+                    CATALOG_MAX_PAGES,
+                ),
             ),
         },
     )
@@ -87,7 +90,9 @@ def detail(request, pk):
     owned_order = None
     if request.user.is_authenticated:
         owned_order = product.orders.paid().for_buyer(request.user).first()
-    more_from_store = product.store.products.for_listing().exclude(pk=product.pk)[:MORE_FROM_STORE]
+    more_from_store = SimpleLazyObject(
+        lambda: product.store.products.for_listing().exclude(pk=product.pk)[:MORE_FROM_STORE]
+    )
     return render(
         request,
         "products/detail.html",
@@ -152,24 +157,34 @@ def delete(request, pk):
 
 @cache_for_visitors
 def store_index(request):
-    # A store with nothing on sale would be a heading over an empty grid.
-    stores = Store.objects.with_listed_products().with_newest_products(STORE_INDEX_PRODUCTS)
     return render(
-        request, "products/store_index.html", {"page_obj": _page(request, stores, STORES_PER_PAGE)}
+        request,
+        "products/store_index.html",
+        {
+            "page_obj": _page(
+                request,
+                lambda: Paginator(
+                    # A store with nothing on sale would be a heading over an empty grid.
+                    Store.objects.with_listed_products().with_newest_products(STORE_INDEX_PRODUCTS),
+                    STORES_PER_PAGE,
+                ),
+            )
+        },
     )
 
 
 @cache_for_visitors
 def store_detail(request, slug):
     store = get_object_or_404(Store, slug=slug)
-    products = store.products.for_listing()
     return render(
         request,
         "products/store_detail.html",
         {
             "store": store,
             "is_owner": store.owner_id == request.user.pk,
-            "page_obj": _page(request, products, PRODUCTS_PER_PAGE),
+            "page_obj": _page(
+                request, lambda: Paginator(store.products.for_listing(), PRODUCTS_PER_PAGE)
+            ),
         },
     )
 

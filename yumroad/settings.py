@@ -170,12 +170,14 @@ LOGIN_REDIRECT_URL = "products:index"
 LOGOUT_REDIRECT_URL = "products:index"
 
 # django-axes checks each login (ours and the admin's) before the password
-# does; the model backend then logs people in (and loads them, with their
-# store, on each request). Signup logs in through the last one.
+# does; Django's model backend (ours loads a user with one SQL statement)
+# then logs people in.
 AUTHENTICATION_BACKENDS = [
     "accounts.lockout.LockoutBackend",
-    "products.backends.UserWithStoreBackend",
+    "accounts.backends.ModelBackend",
 ]
+# Django's database sessions, read with one SQL statement (yumroad/sessions.py).
+SESSION_ENGINE = "yumroad.sessions"
 # Login throttling: 5 wrong passwords for one email from one address lock
 # that pair for 15 minutes after the last try (an attacker elsewhere cannot
 # lock the owner out); a successful login forgets the failures. Failures are

@@ -6,6 +6,7 @@ from django.core.files.storage import storages
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.cache import never_cache
 
 from products.decorators import cache_for_visitors
@@ -19,12 +20,13 @@ NEWEST_PRODUCTS = 8
 
 @cache_for_visitors
 def home(request):
+    # Lazy: built only when the template's cached fragment is not in the cache.
     return render(
         request,
         "home.html",
         {
-            "stores": Store.objects.featured()[:FEATURED_STORES],
-            "products": Product.objects.for_listing()[:NEWEST_PRODUCTS],
+            "stores": SimpleLazyObject(lambda: Store.objects.featured()[:FEATURED_STORES]),
+            "products": SimpleLazyObject(lambda: Product.objects.for_listing()[:NEWEST_PRODUCTS]),
         },
     )
 

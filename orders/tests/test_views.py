@@ -659,9 +659,10 @@ def test_library_queries_do_not_grow_with_orders(
     OrderFactory.create_batch(count, buyer=buyer, paid=True)
     OrderFactory.create_batch(2, buyer=buyer, status=Status.REFUNDED)
 
-    # Rendered anew: session, user, the two versions its fragment is keyed
-    # by (the buyer's orders, the catalog), the count and the page.
-    with django_assert_max_num_queries(6):
+    # Rendered anew: session, user, their store (the navbar), the two
+    # versions its fragment is keyed by (the buyer's orders, the catalog),
+    # the count and the page.
+    with django_assert_max_num_queries(7):
         response = buyer_client.get(reverse("orders:library"))
 
     assert len(response.context["page_obj"]) == count + 2

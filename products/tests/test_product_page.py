@@ -120,10 +120,10 @@ def test_the_page_queries_do_not_grow_with_the_stores_products(
     if logged_in:
         client.force_login(user)
 
-    # Anonymous: the catalog version, the product with its store, the more
-    # from the store. Logged in: the session, the user and their store (the
-    # navbar) instead of the version, and the buyer's paid order.
-    with django_assert_num_queries(6 if logged_in else 3):
+    # Rendered anew. Anonymous: the catalog version, the product with its
+    # store, the more from the store. Logged in, also: the session, the
+    # user, their store (the navbar) and their paid order of it.
+    with django_assert_num_queries(7 if logged_in else 3):
         response = client.get(product.get_absolute_url())
 
     assert response.status_code == 200

@@ -1012,11 +1012,12 @@ def build_catalog(owner, count):
 LIST_PAGES = {
     # page: (URL for the catalog's first store, bound anonymous, bound logged in)
     # Anonymous bounds include the catalog version read by cache_for_visitors
-    # (the cache is empty: these are the queries of a page rendered anew).
-    "products": (lambda store: reverse("products:index"), 3, 5),
-    "search": (lambda store: reverse("products:index") + "?q=listed&sort=price", 3, 5),
-    "stores": (lambda store: reverse("products:store_index"), 4, 6),
-    "store": (lambda store: store.get_absolute_url(), 4, 6),
+    # (the cache is empty: these are the queries of a page rendered anew);
+    # logged-in ones the session, the user and their store (for the navbar).
+    "products": (lambda store: reverse("products:index"), 3, 6),
+    "search": (lambda store: reverse("products:index") + "?q=listed&sort=price", 3, 6),
+    "stores": (lambda store: reverse("products:store_index"), 4, 7),
+    "store": (lambda store: store.get_absolute_url(), 4, 7),
 }
 
 
