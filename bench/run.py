@@ -450,7 +450,10 @@ def machine():
     )
 
 
-def bench(workdir):
+def prepare(workdir):
+    """Set the environment of production (DEBUG off, whitenoise's manifest)
+    and make its database and static files: a throw-away SQLite file in
+    `workdir`, or DATABASE_URL's database. True if DATABASE_URL's."""
     from_env = bool(os.environ.get("DATABASE_URL"))
     os.environ.update(
         DJANGO_SETTINGS_MODULE="bench.settings",
@@ -467,14 +470,18 @@ def bench(workdir):
         os.environ["DJANGO_MEDIA_ROOT"] = str(workdir / "media")
         os.environ["DJANGO_PRIVATE_ROOT"] = str(workdir / "private")
     sys.path.insert(0, str(ROOT))
-
-    if STORES < 3:
-        raise BenchError("BENCH_STORES must be at least 3: the dashboard, the CSV, a warm-up.")
-    host = machine()
     log("migrating " + ("DATABASE_URL's database" if from_env else "a throw-away SQLite file"))
     manage("migrate", "--noinput", "-v0")
     log("collecting static files")
     manage("collectstatic", "--noinput", "-v0")
+    return from_env
+
+
+def bench(workdir):
+    if STORES < 3:
+        raise BenchError("BENCH_STORES must be at least 3: the dashboard, the CSV, a warm-up.")
+    host = machine()
+    from_env = prepare(workdir)
 
     # A few products first, then topped up to the full set: the same pages
     # are counted at both sizes.

@@ -16,8 +16,6 @@ grows with the data, or when a render takes TARGET_RATIO times its time at
 the smaller size or more.
 """
 
-import os
-import secrets
 import shutil
 import statistics
 import subprocess
@@ -26,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from run import SEARCH_WORD, BenchError, database_name, knob, log, machine, manage
+from run import SEARCH_WORD, BenchError, database_name, knob, log, machine, prepare
 
 ROOT = Path(__file__).resolve().parent.parent
 RENDERS = knob("SCALE_RENDERS", 20)
@@ -87,25 +85,7 @@ def buyer_client():
 
 
 def scale(workdir):
-    from_env = bool(os.environ.get("DATABASE_URL"))
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="bench.settings",
-        DJANGO_DEBUG="false",
-        DJANGO_HTTPS="false",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="127.0.0.1",
-        PAYMENT_PROVIDER="test",
-        BENCH_STATIC_ROOT=str(workdir / "static"),
-    )
-    if not from_env:
-        os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'scale.sqlite3'}"
-        os.environ["DJANGO_MEDIA_ROOT"] = str(workdir / "media")
-        os.environ["DJANGO_PRIVATE_ROOT"] = str(workdir / "private")
-    sys.path.insert(0, str(ROOT))
-    log("migrating " + ("DATABASE_URL's database" if from_env else "a throw-away SQLite file"))
-    manage("migrate", "--noinput", "-v0")
-    log("collecting static files")
-    manage("collectstatic", "--noinput", "-v0")
+    from_env = prepare(workdir)
 
     import django
 
