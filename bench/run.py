@@ -478,6 +478,7 @@ def prepare(workdir):
 
 
 def bench(workdir):
+    ensure_wrk()
     if STORES < 3:
         raise BenchError("BENCH_STORES must be at least 3: the dashboard, the CSV, a warm-up.")
     host = machine()
@@ -568,22 +569,23 @@ def bench(workdir):
     return problems
 
 
-def main():
+def run(name, measure):
+    """`measure(workdir)` in a throw-away folder: the exit code, non-zero if
+    it failed or found problems (printed on stderr)."""
     # `kill` stops the run the same way as Ctrl-C: through the finally blocks.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    workdir = Path(tempfile.mkdtemp(prefix="yumroad-bench-"))
+    workdir = Path(tempfile.mkdtemp(prefix=f"yumroad-{name}-"))
     try:
-        ensure_wrk()
-        problems = bench(workdir)
+        problems = measure(workdir)
     except (BenchError, subprocess.CalledProcessError) as error:
-        print(f"bench: failed: {error}", file=sys.stderr)
+        print(f"{name}: failed: {error}", file=sys.stderr)
         return 1
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     for problem in problems:
-        print(f"bench: {problem}", file=sys.stderr)
+        print(f"{name}: {problem}", file=sys.stderr)
     return 1 if problems else 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run("bench", bench))

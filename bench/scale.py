@@ -16,15 +16,12 @@ grows with the data, or when a render takes TARGET_RATIO times its time at
 the smaller size or more.
 """
 
-import shutil
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-from run import SEARCH_WORD, BenchError, database_name, knob, log, machine, prepare
+from run import SEARCH_WORD, BenchError, database_name, knob, log, machine, prepare, run
 
 ROOT = Path(__file__).resolve().parent.parent
 RENDERS = knob("SCALE_RENDERS", 20)
@@ -145,19 +142,5 @@ def scale(workdir):
     return problems
 
 
-def main():
-    workdir = Path(tempfile.mkdtemp(prefix="yumroad-scale-"))
-    try:
-        problems = scale(workdir)
-    except (BenchError, subprocess.CalledProcessError) as error:
-        print(f"bench-scale: failed: {error}", file=sys.stderr)
-        return 1
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
-    for problem in problems:
-        print(f"bench-scale: {problem}", file=sys.stderr)
-    return 1 if problems else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(run("bench-scale", scale))
