@@ -197,8 +197,8 @@ class OrderQuerySet(models.QuerySet):
         """A key for the buyer's library page that changes whenever what
         `for_library()` lists does: a payment adds one to the paid, a refund
         moves one to the refunded, so the pair never comes back to an earlier
-        one. (Orders are never deleted; products changes have the catalog's
-        version.)"""
+        one. (The site never deletes an order; a change to a product or store
+        changes the catalog's version, the key's other part.)"""
         counts = self.aggregate(
             paid=Count("pk", filter=Q(status=Order.Status.PAID)),
             refunded=Count("pk", filter=Q(status=Order.Status.REFUNDED)),
