@@ -219,7 +219,7 @@ def add_purchases(buyer, total, keep):
     from django.utils import timezone
 
     from orders.management.commands.seed_demo import demo_sale
-    from orders.models import Order, SalesVersion
+    from orders.models import Order
     from products.models import Product
 
     wanted = total - Order.objects.for_buyer(buyer).paid().count()
@@ -232,8 +232,6 @@ def add_purchases(buyer, total, keep):
     for order in orders:
         order.status, order.refunded_at = Order.Status.PAID, None
     Order.objects.bulk_create(orders)
-    # bulk_create sends no post_save: the dashboards must not keep their figures.
-    SalesVersion.bump(*(order.store_id for order in orders))
 
 
 def add_orders(store, total):
@@ -247,7 +245,7 @@ def add_orders(store, total):
 
     from accounts.models import User
     from orders.management.commands.seed_demo import CUSTOMER_EMAILS, demo_sale
-    from orders.models import Order, SalesVersion
+    from orders.models import Order
 
     wanted = total - Order.objects.for_store(store).count()
     products = list(store.products.order_by("pk"))
@@ -266,8 +264,6 @@ def add_orders(store, total):
             demo_sale(rng, rng.choice(products), rng.choice(buyers), when, now)
             for when in times[start : start + ORDER_BATCH]
         )
-    # bulk_create sends no post_save: the dashboard must not show its cached figures.
-    SalesVersion.bump(store.pk)
 
 
 def client_for(page):

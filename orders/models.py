@@ -1,8 +1,9 @@
 import uuid
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncDate, Upper
 from django.db.models.signals import post_save
@@ -10,7 +11,8 @@ from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 
-from products.models import Product, Store, format_cents
+from products.decorators import FRAGMENT_TIMEOUT
+from products.models import Product, Store, Version, format_cents
 
 
 class DiscountCodeQuerySet(models.QuerySet):
@@ -166,6 +168,12 @@ class OrderQuerySet(models.QuerySet):
             provider=provider,
         )
 
+    def bulk_create(self, objs, *args, **kwargs):
+        orders = super().bulk_create(objs, *args, **kwargs)
+        # It sends no post_save: tell the caches keyed by sales and libraries.
+        announce_changes(orders)
+        return orders
+
     def paid(self):
         return self.filter(status=Order.Status.PAID)
 
@@ -192,18 +200,6 @@ class OrderQuerySet(models.QuerySet):
 
     def for_store(self, store):
         return self.filter(store_id=store.pk)
-
-    def library_version(self):
-        """A key for the buyer's library page that changes whenever what
-        `for_library()` lists does: a payment adds one to the paid, a refund
-        moves one to the refunded, so the pair never comes back to an earlier
-        one. (The site never deletes an order; a change to a product or store
-        changes the catalog's version, the key's other part.)"""
-        counts = self.aggregate(
-            paid=Count("pk", filter=Q(status=Order.Status.PAID)),
-            refunded=Count("pk", filter=Q(status=Order.Status.REFUNDED)),
-        )
-        return f"{counts['paid']}-{counts['refunded']}"
 
     def for_library(self):
         """What the buyer bought (paid, or paid and refunded), newest first,
@@ -315,7 +311,7 @@ class Order(models.Model):
             if changed:
                 # After the UPDATE: a dashboard read between the two caches
                 # the new figures under the old token, which nobody asks for again.
-                SalesVersion.bump(self.store_id)
+                announce_changes([self])
         if changed:
             self.refresh_from_db()
         return bool(changed)
@@ -376,55 +372,66 @@ class Order(models.Model):
         )
 
 
-class SalesVersion(models.Model):
-    """A token per store that changes with every change to its sales.
-
-    The dashboard's cached figures are keyed by it, so a payment or a
-    refund shows at once, in every server process. A fresh random token,
-    as `products.models.CatalogVersion`'s, so a rolled-back change never
-    reuses a key. No row yet: the store has never had an order change.
-    """
+class SalesVersion(Version):
+    """A token per store that changes with every change to its sales: the
+    dashboard's cached figures are keyed by it. No row yet: the store has
+    never had an order change."""
 
     store = models.OneToOneField(
         Store, on_delete=models.CASCADE, primary_key=True, related_name="sales_version"
     )
-    token = models.UUIDField(default=uuid.uuid4)
 
-    def __str__(self):
-        return str(self.token)
 
-    @classmethod
-    def current(cls, store_id):
-        # Read by every dashboard view: a plain query, as CatalogVersion.current.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT token FROM {cls._meta.db_table} WHERE store_id = %s", [store_id]
-            )
-            row = cursor.fetchone()
-        return row[0] if row else None
+class LibraryVersion(Version):
+    """A token per buyer that changes with every change to what they own
+    (a payment, a refund): their library and their Download buttons are
+    cached by it. No row yet: they have never had an order change."""
 
-    @classmethod
-    def bump(cls, *store_ids):
-        """New tokens for these stores, in one statement that makes missing rows.
+    buyer = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="library_version",
+    )
 
-        Call it in the transaction of the change it announces; writes that
-        send no post_save (bulk_create, QuerySet.update) call it themselves.
-        """
-        cls.objects.bulk_create(
-            [cls(store_id=store_id, token=uuid.uuid4()) for store_id in set(store_ids)],
-            update_conflicts=True,
-            unique_fields=["store"],
-            update_fields=["token"],
-        )
+
+def owned_order_id(buyer, product_id):
+    """The public id of `buyer`'s paid order of the product, or None; from
+    the cache until their library changes (the product page and checkout
+    ask on every view)."""
+    if not buyer.is_authenticated:
+        return None
+    key = f"owned-order:{buyer.pk}:{LibraryVersion.current(buyer.pk)}:{product_id}"
+    public_id = cache.get_or_set(
+        key,
+        # "" for none: the cache cannot tell a stored None from a miss.
+        lambda: (
+            Order.objects.paid()
+            .for_buyer(buyer)
+            .filter(product_id=product_id)
+            .values_list("public_id", flat=True)
+            .first()
+            or ""
+        ),
+        FRAGMENT_TIMEOUT,
+    )
+    return public_id or None
+
+
+def announce_changes(orders):
+    """New sales and library versions for the stores and buyers of these
+    orders, in the transaction that changed them."""
+    SalesVersion.bump(*(order.store_id for order in orders))
+    LibraryVersion.bump(*(order.buyer_id for order in orders))
 
 
 @receiver(post_save, sender=Order)
-def sales_changed(sender, instance, created, **kwargs):
-    # A new pending order is no sale yet: checkout makes many, and leaves
-    # the figures as they are. Any other save (a paid order made at once,
-    # an edit) may change them.
+def order_saved(sender, instance, created, **kwargs):
+    # A new pending order is no sale and no purchase yet: checkout makes
+    # many, and leaves the figures as they are. Any other save (a paid order
+    # made at once, an edit) may change them.
     if not created or instance.status in Order.SOLD:
-        SalesVersion.bump(instance.store_id)
+        announce_changes([instance])
 
 
 class StripeEvent(models.Model):

@@ -1,4 +1,5 @@
 import logging
+from functools import partial
 
 from django.conf import settings
 from django.contrib import messages
@@ -14,10 +15,11 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from products.decorators import catalog_cached
 from products.models import Product
 
 from .forms import CheckoutForm, TestPaymentForm
-from .models import Order
+from .models import LibraryVersion, Order, owned_order_id
 from .payments import (
     PaymentError,
     close_unpaid,
@@ -43,10 +45,10 @@ def _checkout_refusal(request, product):
     if product.store.owner_id == request.user.pk:
         messages.info(request, "This is your own product, so there is nothing to buy.")
         return redirect(product)
-    owned = Order.objects.paid().for_buyer(request.user).filter(product=product).first()
+    owned = owned_order_id(request.user, product.pk)
     if owned:
         messages.info(request, "You already own this.")
-        return redirect(owned)
+        return redirect("orders:detail", public_id=owned)
     # Archived, perhaps between the checkout page and its POST.
     if product.is_archived:
         messages.info(request, "This product is no longer for sale.")
@@ -59,7 +61,11 @@ def _checkout_refusal(request, product):
 
 @login_required
 def checkout(request, pk):
-    product = get_object_or_404(Product.objects.select_related("store"), pk=pk)
+    fetch = partial(get_object_or_404, Product.objects.select_related("store"), pk=pk)
+    # Money is taken on the database's word; the offer page may use the cache's.
+    product = (
+        fetch() if request.method == "POST" else catalog_cached(request, f"product:{pk}", fetch)
+    )
     refusal = _checkout_refusal(request, product)
     if refusal:
         return refusal
@@ -201,7 +207,7 @@ def library(request):
     return render(
         request,
         "orders/library.html",
-        {"page_obj": page_obj, "library_version": orders.library_version()},
+        {"page_obj": page_obj, "library_version": LibraryVersion.current(request.user.pk)},
     )
 
 

@@ -1,6 +1,6 @@
 from django.utils.functional import SimpleLazyObject
 
-from .decorators import FRAGMENT_TIMEOUT, catalog_version
+from .decorators import FRAGMENT_TIMEOUT, catalog_version, user_store
 
 
 def catalog(request):
@@ -9,7 +9,7 @@ def catalog(request):
         # Read only if a template asks, at most once a request.
         "catalog_version": SimpleLazyObject(lambda: catalog_version(request)),
         "fragment_timeout": FRAGMENT_TIMEOUT,
-        # None for visitors and for users without a store. Lazy: a query,
-        # which the navbar and footer make only when they are not cached.
-        "user_store": SimpleLazyObject(lambda: getattr(request.user, "store", None)),
+        # None for visitors and for users without a store. Lazy: read only
+        # when the navbar or the footer is not cached.
+        "user_store": SimpleLazyObject(lambda: user_store(request)),
     }

@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.shortcuts import redirect
 
-from .models import CatalogVersion
+from .models import CatalogVersion, Store
 
 VISITOR_PAGE_TIMEOUT = 10 * 60
 # The parts of pages that are the same for every logged-in user too
@@ -22,6 +22,27 @@ def catalog_version(request):
     return request.catalog_version
 
 
+def catalog_cached(request, name, fetch):
+    """`fetch()`, from the cache until the catalog changes: the stores and
+    products a logged-in page shows (the ORM costs more than the page)."""
+    return cache.get_or_set(f"catalog:{catalog_version(request)}:{name}", fetch, FRAGMENT_TIMEOUT)
+
+
+def user_store(request):
+    """The logged-in user's store, or None (visitors, accounts without one);
+    from the cache until the catalog changes."""
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    store = catalog_cached(
+        request, f"user-store:{user.pk}", lambda: Store.objects.filter(owner=user).first()
+    )
+    if store is not None:
+        # Fills the reverse relation's cache: request.user.store makes no query.
+        user.store = store
+    return store
+
+
 def store_required(view):
     """Log in first, and have a store: products always belong to one.
 
@@ -32,7 +53,7 @@ def store_required(view):
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not hasattr(request.user, "store"):
+        if user_store(request) is None:
             messages.error(request, "Your account has no store, so it cannot sell products.")
             return redirect("products:index")
         return view(request, *args, **kwargs)

@@ -20,6 +20,7 @@ from .pictures import PRODUCT_PICTURE_SIZES, STORE_AVATAR_SIZES, delete_sizes, m
 
 NAME_MIN_LENGTH = 4
 NAME_MAX_LENGTH = 60
+SLUG_MAX_LENGTH = 80
 PICTURE_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "gif"]
 
 
@@ -103,7 +104,9 @@ class Store(StoredFilesMixin, models.Model):
     )
     # Set once from the first name and never changed, so links keep working
     # after a rename. Unicode, so "Магазин" and "東京ストア" read as themselves.
-    slug = models.SlugField(max_length=80, unique=True, editable=False, allow_unicode=True)
+    slug = models.SlugField(
+        max_length=SLUG_MAX_LENGTH, unique=True, editable=False, allow_unicode=True
+    )
     bio = models.TextField(blank=True)
     # Checked and re-encoded as product pictures are (products.forms.PictureField).
     avatar = models.ImageField(
@@ -363,43 +366,67 @@ class Product(StoredFilesMixin, models.Model):
         return format_cents(self.price_cents)
 
 
-class CatalogVersion(models.Model):
-    """One row whose token changes with every change to a store or product.
-
-    Pages cached for visitors are keyed by it (see
-    `products.decorators.cache_for_visitors`), so a change shows everywhere at
-    once, in every server process, whatever the cache backend. A fresh random
-    token, not a counter, so a rolled-back change can never reuse a key.
-    """
+class Version(models.Model):
+    """A random token per key (the primary key) that changes with every
+    change to what the key covers; caches are keyed by it, so a change shows
+    at once, in every server process, whatever the cache backend. Random,
+    not a counter, so a rolled-back change can never reuse a key."""
 
     token = models.UUIDField(default=uuid.uuid4)
+
+    class Meta:
+        abstract = True
 
     def __str__(self):
         return str(self.token)
 
     @classmethod
-    def current(cls):
+    def current(cls, key):
+        """The key's token; None until its first bump."""
         # Read by every cached page: a plain query, as the ORM's compiling
         # of it costs ten times the query itself.
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT token FROM {cls._meta.db_table} WHERE id = 1")
+            cursor.execute(
+                f"SELECT token FROM {cls._meta.db_table} WHERE {cls._meta.pk.column} = %s", [key]
+            )
             row = cursor.fetchone()
         return row[0] if row else None
 
     @classmethod
-    def bump(cls):
-        """A new token, in one statement that makes the row if it is missing.
+    def bump(cls, *keys):
+        """New tokens for these keys, in one statement that makes missing rows.
 
         Call it inside the transaction of the change it announces, so the
         two commit or fail together: a bump that fails on its own, after
         the change committed, shows an error page for a saved change.
+        Writes that send no signal (bulk_create, QuerySet.update) call it
+        themselves.
         """
         cls.objects.bulk_create(
-            [cls(pk=1, token=uuid.uuid4())],
+            [cls(pk=key, token=uuid.uuid4()) for key in set(keys)],
             update_conflicts=True,
-            unique_fields=["id"],
+            unique_fields=[cls._meta.pk.name],
             update_fields=["token"],
         )
+
+
+class CatalogVersion(Version):
+    """One row (key 1) for every store and product.
+
+    Pages cached for visitors are keyed by it (see
+    `products.decorators.cache_for_visitors`), and so are the cached parts
+    of everyone's pages.
+    """
+
+    KEY = 1
+
+    @classmethod
+    def current(cls):
+        return super().current(cls.KEY)
+
+    @classmethod
+    def bump(cls):
+        super().bump(cls.KEY)
 
 
 @receiver([post_save, post_delete], sender=Store)

@@ -2,12 +2,14 @@ from django.urls import path, register_converter
 from django.urls.converters import SlugConverter
 
 from . import views
+from .models import SLUG_MAX_LENGTH
 
 
 class UnicodeSlugConverter(SlugConverter):
     """A slug in any script ("магазин", "東京ストア"); `<slug:>` takes ASCII only."""
 
-    regex = r"[-\w]+"
+    # No longer than a store's slug can be: it goes into cache keys.
+    regex = rf"[-\w]{{1,{SLUG_MAX_LENGTH}}}"
 
 
 register_converter(UnicodeSlugConverter, "unicode_slug")

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_POST
 
 from yumroad.request_limits import max_body_size
 
-from .decorators import cache_for_visitors, store_required
+from .decorators import cache_for_visitors, catalog_cached, store_required
 from .forms import (
     MAX_PRODUCT_FORM_BYTES,
     MAX_STORE_FORM_BYTES,
@@ -84,19 +84,18 @@ def index(request):
 
 @cache_for_visitors
 def detail(request, pk):
-    product = get_object_or_404(Product.objects.listed().select_related("store"), pk=pk)
-    # A buyer who owns it gets Download instead of Buy. `orders` is the
-    # reverse relation the orders app adds; products never imports it.
-    owned_order = None
-    if request.user.is_authenticated:
-        owned_order = product.orders.paid().for_buyer(request.user).first()
+    product = catalog_cached(
+        request,
+        f"listed-product:{pk}",
+        lambda: get_object_or_404(Product.objects.listed().select_related("store"), pk=pk),
+    )
     more_from_store = SimpleLazyObject(
         lambda: product.store.products.for_listing().exclude(pk=product.pk)[:MORE_FROM_STORE]
     )
     return render(
         request,
         "products/detail.html",
-        {"product": product, "owned_order": owned_order, "more_from_store": more_from_store},
+        {"product": product, "more_from_store": more_from_store},
     )
 
 
@@ -175,7 +174,7 @@ def store_index(request):
 
 @cache_for_visitors
 def store_detail(request, slug):
-    store = get_object_or_404(Store, slug=slug)
+    store = catalog_cached(request, f"store:{slug}", lambda: get_object_or_404(Store, slug=slug))
     return render(
         request,
         "products/store_detail.html",

@@ -122,8 +122,9 @@ def test_the_page_queries_do_not_grow_with_the_stores_products(
 
     # Rendered anew. Anonymous: the catalog version, the product with its
     # store, the more from the store. Logged in, also: the session, the
-    # user, their store (the navbar) and their paid order of it.
-    with django_assert_num_queries(7 if logged_in else 3):
+    # user, their store (the navbar), their library's version and their
+    # paid order of it.
+    with django_assert_num_queries(8 if logged_in else 3):
         response = client.get(product.get_absolute_url())
 
     assert response.status_code == 200

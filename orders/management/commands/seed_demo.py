@@ -17,7 +17,7 @@ from django.utils.text import slugify
 from PIL import Image, ImageDraw, ImageFont
 
 from accounts.models import User
-from orders.models import DiscountCode, Order, SalesVersion
+from orders.models import DiscountCode, Order
 from products.models import CatalogVersion, Product, Store
 from products.pictures import make_sizes
 
@@ -203,10 +203,9 @@ class Command(BaseCommand):
             added = self._products(demo_stores, products, files)
             ordered = self._buyer_orders(demo_stores)
             sales = self._sales(demo_stores)
-            # bulk_create sends no post_save: tell cached pages, the
-            # dashboards and the stores' counts ourselves.
+            # Product.objects.bulk_create sends no post_save: tell cached
+            # pages and the stores' counts ourselves.
             CatalogVersion.bump()
-            SalesVersion.bump(*[store.pk for store in demo_stores])
             Store.objects.filter(
                 pk__in=[store.pk for store in demo_stores]
             ).recount_listed_products()
