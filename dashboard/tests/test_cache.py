@@ -10,7 +10,8 @@ from django.utils import timezone
 from accounts.factories import UserFactory
 from orders.factories import OrderFactory
 from orders.models import Order
-from products.factories import ProductFactory
+from products.factories import ProductFactory, StoreFactory
+from products.tests.pages import messages_in
 
 from . import pages
 from .conftest import bulk_sales, sale
@@ -21,6 +22,7 @@ pytestmark = pytest.mark.django_db
 INDEX_URL = reverse("dashboard:index")
 # The session, the user, their store, the sales and catalog versions.
 CACHE_HIT_QUERIES = 5
+NEW_PRODUCT_LINK = f'<a class="nav-link" href="{reverse("products:create")}">New product</a>'
 
 
 def dashboard(client):
@@ -81,6 +83,20 @@ def test_a_payment_shows_at_once(logged_in_client, product, earlier):
     assert order.email in html
 
 
+def test_a_store_opened_for_an_account_shows_at_once(client):
+    user = UserFactory()
+    client.force_login(user)
+    turned_away = client.get(INDEX_URL, follow=True)
+    assert messages_in(turned_away) == ["Your account has no store, so it cannot sell products."]
+    assert NEW_PRODUCT_LINK not in turned_away.text
+
+    StoreFactory(owner=user)
+
+    html = dashboard(client)
+    assert NEW_PRODUCT_LINK in html
+    assert f'<a class="dropdown-item" href="{INDEX_URL}">Dashboard</a>' in html
+
+
 def rename(product):
     product.name = "Renamed Pack"
     product.save()
@@ -105,8 +121,6 @@ def test_a_product_change_shows_in_the_per_product_table_at_once(
 def test_another_creator_never_sees_this_stores_figures(
     logged_in_client, client, product, other_user
 ):
-    # Written in bulk, as seed_demo does, so that neither store has a sales
-    # version yet: only the store in the key keeps the two apart.
     buyer = UserFactory()
     bulk_sales(product, 3, buyer=buyer, cents=500)
     theirs = ProductFactory(store=other_user.store, name="Not Your Product")
@@ -117,6 +131,21 @@ def test_another_creator_never_sees_this_stores_figures(
     html = dashboard(client)
 
     assert all_time(html) == ["1", "$42.00", "$0.00", "$42.00"]
+    assert "Cozy Icon Pack" not in html
+
+
+def test_stores_that_never_sold_never_see_each_others_products(
+    logged_in_client, client, product, other_user
+):
+    # Neither store has had an order change, so neither has a sales version
+    # yet: only the store in the key keeps the two apart.
+    ProductFactory(store=other_user.store, name="Not Your Product")
+    assert "Cozy Icon Pack" in dashboard(logged_in_client)
+
+    client.force_login(other_user)
+    html = dashboard(client)
+
+    assert "Not Your Product" in html
     assert "Cozy Icon Pack" not in html
 
 

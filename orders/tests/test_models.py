@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from accounts.factories import UserFactory
 from orders.factories import OrderFactory
-from orders.models import Order, SalesVersion
+from orders.models import LibraryVersion, Order, SalesVersion
 from products.factories import ProductFactory, StoreFactory
 
 pytestmark = pytest.mark.django_db
@@ -205,15 +205,18 @@ def test_a_call_that_changes_nothing_keeps_the_sales_version():
     assert sales_version(order.store) == before
 
 
-def test_a_new_pending_order_keeps_the_sales_version_and_a_new_sale_changes_it():
+def test_a_new_pending_order_keeps_the_versions_and_a_new_sale_changes_them():
     store = StoreFactory()
     product = ProductFactory(store=store)
+    buyer = UserFactory()
 
-    OrderFactory(product=product)
+    OrderFactory(product=product, buyer=buyer)
     assert sales_version(store) is None
+    assert LibraryVersion.current(buyer.pk) is None
 
-    OrderFactory(product=product, paid=True)
+    OrderFactory(product=product, buyer=buyer, paid=True)
     assert sales_version(store) is not None
+    assert LibraryVersion.current(buyer.pk) is not None
 
 
 def test_bump_gives_each_store_a_new_version_in_one_statement(django_assert_num_queries):
@@ -228,6 +231,31 @@ def test_bump_gives_each_store_a_new_version_in_one_statement(django_assert_num_
     assert after[0] not in (before[0], None)
     assert after[1] is not None
     assert after[2] is None
+
+
+def test_bulk_created_orders_give_their_stores_and_buyers_new_versions():
+    buyer = UserFactory()
+    products = ProductFactory.create_batch(2)
+    untouched = OrderFactory(paid=True)
+    SalesVersion.bump(products[0].store_id)
+    LibraryVersion.bump(buyer.pk)
+    before = [sales_version(product.store) for product in products]
+    buyer_before = LibraryVersion.current(buyer.pk)
+    untouched_before = sales_version(untouched.store), LibraryVersion.current(untouched.buyer_id)
+
+    # bulk_create sends no post_save.
+    Order.objects.bulk_create(
+        [OrderFactory.build(buyer=buyer, product=product, paid=True) for product in products]
+    )
+
+    after = [sales_version(product.store) for product in products]
+    assert after[0] not in (before[0], None)
+    assert after[1] is not None
+    assert LibraryVersion.current(buyer.pk) not in (buyer_before, None)
+    assert (
+        sales_version(untouched.store),
+        LibraryVersion.current(untouched.buyer_id),
+    ) == untouched_before
 
 
 # Emails are claimed once

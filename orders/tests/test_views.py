@@ -143,6 +143,19 @@ def test_a_buyer_who_owns_the_product_is_sent_to_their_order(buyer_client, buyer
     assert list(Order.objects.all()) == [owned]
 
 
+def test_a_buyer_who_paid_after_opening_the_checkout_is_sent_to_their_order(
+    buyer_client, buyer, product
+):
+    order = OrderFactory(buyer=buyer, product=product)
+    assert buyer_client.get(checkout_url(product)).status_code == 200
+
+    order.mark_paid()
+    response = buyer_client.get(checkout_url(product), follow=True)
+
+    assert response.redirect_chain[0][0] == order.get_absolute_url()
+    assert messages_in(response) == ["You already own this."]
+
+
 @pytest.mark.parametrize("status", [Status.PENDING, Status.FAILED, Status.REFUNDED])
 def test_a_buyer_without_a_paid_order_can_check_out_again(buyer_client, buyer, product, status):
     earlier = OrderFactory(buyer=buyer, product=product, status=status)
@@ -184,6 +197,13 @@ def test_buyer_of_an_archived_product_is_sent_to_their_order(buyer_client, buyer
 
     assert response.redirect_chain[0][0] == order.get_absolute_url()
     assert messages_in(response) == ["You already own this."]
+
+
+def test_an_archived_products_page_is_404_after_its_checkout_was_opened(buyer_client, product):
+    product.archive()
+    buyer_client.get(checkout_url(product))
+
+    assert buyer_client.get(product.get_absolute_url()).status_code == 404
 
 
 @pytest.mark.parametrize("method", ["get", "post"])
@@ -731,6 +751,28 @@ def test_a_buyer_who_owns_the_product_sees_download_instead_of_buy(buyer_client,
     assert links_to(response, download_url(order))
     assert links_to(response, order.get_absolute_url())
     assert checkout_url(product) not in response.text
+
+
+def test_the_product_page_shows_a_payment_and_a_refund_at_once_to_the_buyer_only(
+    buyer_client, buyer, product, other_user
+):
+    order = OrderFactory(buyer=buyer, product=product)
+    assert links_to(buyer_client.get(product.get_absolute_url()), checkout_url(product))
+
+    order.mark_paid()
+    page = buyer_client.get(product.get_absolute_url())
+    assert links_to(page, download_url(order))
+    assert checkout_url(product) not in page.text
+    other = type(buyer_client)()
+    other.force_login(other_user)
+    others_page = other.get(product.get_absolute_url())
+    assert links_to(others_page, checkout_url(product))
+    assert "/download/" not in others_page.text
+
+    order.mark_refunded()
+    page = buyer_client.get(product.get_absolute_url())
+    assert links_to(page, checkout_url(product))
+    assert "/download/" not in page.text
 
 
 @pytest.mark.parametrize("status", [Status.PENDING, Status.REFUNDED])

@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.factories import UserFactory
 from products import forms as product_forms
 from products.factories import ProductFactory, StoreFactory
-from products.models import Product
+from products.models import SLUG_MAX_LENGTH, Product
 from products.pictures import size_url
 from products.tests.images import image_upload
 from products.tests.pages import assert_redirects_to_login, messages_in
@@ -961,6 +961,16 @@ def test_store_visitor_sees_no_add_or_edit_links(client, user, other_user, visit
 
 def test_unknown_store_is_404(client):
     assert client.get(reverse("products:store_detail", args=["no-such-store"])).status_code == 404
+
+
+# The slug goes into a cache key, which memcached would refuse past 250 characters.
+@pytest.mark.filterwarnings("error::django.core.cache.backends.base.CacheKeyWarning")
+def test_a_store_slug_longer_than_any_store_has_is_404(client):
+    longest = StoreFactory(slug="s" * SLUG_MAX_LENGTH)
+    assert client.get(longest.get_absolute_url()).status_code == 200
+
+    too_long = longest.get_absolute_url().replace(longest.slug, "s" * 300)
+    assert client.get(too_long).status_code == 404
 
 
 # Navbar
