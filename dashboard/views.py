@@ -33,7 +33,7 @@ def index(request):
     the catalog version (product names) and the day, so each figure is
     lazy: worked out, queries and all, only when that cache misses."""
     store = request.user.store
-    orders = Order.objects.for_store(store)
+    orders = SimpleLazyObject(lambda: Order.objects.for_store(store))
     today = timezone.now().astimezone(datetime.UTC).date()
     first_day = today - timedelta(days=CHART_DAYS - 1)
     since = datetime.datetime.combine(first_day, datetime.time(), tzinfo=datetime.UTC)

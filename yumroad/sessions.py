@@ -14,14 +14,16 @@ from django.utils import timezone
 class SessionStore(db.SessionStore):
     def _get_session_from_db(self):
         table = connection.ops.quote_name(self.model._meta.db_table)
-        sessions = self.model.objects.raw(
-            f"SELECT session_key, session_data, expire_date FROM {table} "
-            "WHERE session_key = %s AND expire_date > %s",
-            # As the ORM stores datetimes (naive UTC text on SQLite).
-            [self.session_key, connection.ops.adapt_datetimefield_value(timezone.now())],
-        )
-        session = next(iter(sessions), None)
-        if session is None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT session_data FROM {table} WHERE session_key = %s AND expire_date > %s",
+                # As the ORM stores datetimes (naive UTC text on SQLite).
+                [self.session_key, connection.ops.adapt_datetimefield_value(timezone.now())],
+            )
+            row = cursor.fetchone()
+        if row is None:
             # As Django's: an unknown or expired key starts a new session.
             self._session_key = None
-        return session
+            return None
+        # load() reads only its data.
+        return self.model(session_key=self.session_key, session_data=row[0])
