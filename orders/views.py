@@ -59,13 +59,17 @@ def _checkout_refusal(request, product):
     return None
 
 
+def _product(pk):
+    return get_object_or_404(Product.objects.select_related("store"), pk=pk)
+
+
 @login_required
 def checkout(request, pk):
-    fetch = partial(get_object_or_404, Product.objects.select_related("store"), pk=pk)
     # Money is taken on the database's word; the offer page may use the cache's.
-    product = (
-        fetch() if request.method == "POST" else catalog_cached(request, f"product:{pk}", fetch)
-    )
+    if request.method == "POST":
+        product = _product(pk)
+    else:
+        product = catalog_cached(request, f"product:{pk}", partial(_product, pk))
     refusal = _checkout_refusal(request, product)
     if refusal:
         return refusal
@@ -199,10 +203,11 @@ def download(request, public_id):
 
 @login_required
 def library(request):
-    orders = Order.objects.for_buyer(request.user)
-    # The page is read only when its fragment is not in the cache.
+    # The page (its queryset too) is made only when its fragment is not in the cache.
     page_obj = SimpleLazyObject(
-        lambda: Paginator(orders.for_library(), ORDERS_PER_PAGE).get_page(request.GET.get("page"))
+        lambda: Paginator(
+            Order.objects.for_buyer(request.user).for_library(), ORDERS_PER_PAGE
+        ).get_page(request.GET.get("page"))
     )
     return render(
         request,
