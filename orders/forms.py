@@ -31,12 +31,6 @@ class CheckoutForm(forms.Form):
         else:
             del self.fields["amount"]
 
-    @property
-    def is_blank(self):
-        """Neither filled in nor a preview: the same form for every buyer of
-        the product (its page caches it)."""
-        return not self.is_bound and not self.initial
-
     def _explain_minimum(self):
         if "amount" in self.fields:
             self.fields["amount"].help_text = (

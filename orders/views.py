@@ -73,6 +73,7 @@ def checkout(request, pk):
     refusal = _checkout_refusal(request, product)
     if refusal:
         return refusal
+    blank = False
     if request.method == "POST":
         # "Apply" shows the code's price; the main button pays.
         paying = "apply" not in request.POST
@@ -94,8 +95,13 @@ def checkout(request, pk):
         if form.is_valid():
             form = form.previewed()
     else:
-        form = CheckoutForm(product)
-    return render(request, "orders/checkout.html", {"product": product, "form": form})
+        # The same blank form for every buyer: the page takes it from the
+        # cache, and makes it only when the cache has none.
+        form = SimpleLazyObject(partial(CheckoutForm, product))
+        blank = True
+    return render(
+        request, "orders/checkout.html", {"product": product, "form": form, "blank": blank}
+    )
 
 
 def _close_earlier_checkouts(request, product):

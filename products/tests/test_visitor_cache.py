@@ -192,7 +192,7 @@ def test_a_logged_in_catalog_page_comes_from_the_fragment_cache(
 ):
     first = member.get(reverse("products:index"))
 
-    # The session, the user with their store, and the catalog version.
+    # The session, the user and the catalog version.
     with django_assert_num_queries(3):
         second = member.get(reverse("products:index"))
 
