@@ -95,7 +95,11 @@ def detail(request, pk):
     return render(
         request,
         "products/detail.html",
-        {"product": product, "more_from_store": more_from_store},
+        {
+            "product": product,
+            "is_owner": product.store.owner_id == request.user.pk,
+            "more_from_store": more_from_store,
+        },
     )
 
 
