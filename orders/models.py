@@ -402,20 +402,17 @@ def owned_order_id(buyer, product_id):
     if not buyer.is_authenticated:
         return None
     key = f"owned-order:{buyer.pk}:{LibraryVersion.current(buyer.pk)}:{product_id}"
-    public_id = cache.get_or_set(
+    return cache.get_or_set(
         key,
-        # "" for none: the cache cannot tell a stored None from a miss.
         lambda: (
             Order.objects.paid()
             .for_buyer(buyer)
             .filter(product_id=product_id)
             .values_list("public_id", flat=True)
             .first()
-            or ""
         ),
         FRAGMENT_TIMEOUT,
     )
-    return public_id or None
 
 
 def announce_changes(orders):

@@ -2,8 +2,9 @@
 
 Every page a logged-in user opens reads their session first. Through the
 ORM's query builder that read cost more than everything else on a page
-served from the template fragment cache: building the query, not running
-it (README, Performance). The statement is the one Django's would be.
+served from the template fragment cache: building the query and a model
+from its row, not running it (README, Performance). The statement has
+Django's conditions and reads the one column `load()` uses.
 """
 
 from django.contrib.sessions.backends import db
